@@ -1,0 +1,89 @@
+// Starts a tsray kernel process on free loopback ports, as Jupyter would, and connects
+// our client to it.
+import { ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { ConnectionInfo } from "../kernel/protocol/connection";
+import { freePorts } from "./free-ports";
+import { KernelClient } from "./kernel-client";
+
+export const TSRAY_BIN = resolve(__dirname, "../../bin/tsray.js");
+
+export interface LaunchOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** The kernel's stderr (its log): "inherit" to see it, "ignore" by default. */
+  stderr?: "inherit" | "ignore" | "pipe";
+  argv?: string[];
+}
+
+export interface RunningKernel {
+  client: KernelClient;
+  process: ChildProcess;
+  connectionFile: string;
+  info: ConnectionInfo;
+  /** Asks the kernel to shut down, then makes sure it is gone. */
+  shutdown(): Promise<void>;
+}
+
+export async function writeConnectionFile(dir: string): Promise<{ file: string; info: ConnectionInfo }> {
+  const [shell_port, iopub_port, stdin_port, control_port, hb_port] = await freePorts(5);
+  const info: ConnectionInfo = {
+    transport: "tcp",
+    ip: "127.0.0.1",
+    key: randomBytes(16).toString("hex"),
+    signature_scheme: "hmac-sha256",
+    shell_port,
+    iopub_port,
+    stdin_port,
+    control_port,
+    hb_port,
+    kernel_name: "tsray",
+  };
+  const file = join(dir, "kernel.json");
+  writeFileSync(file, JSON.stringify(info, null, 2));
+  return { file, info };
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once("exit", () => resolve()));
+}
+
+export async function launchKernel(options: LaunchOptions = {}): Promise<RunningKernel> {
+  const dir = mkdtempSync(join(tmpdir(), "tsray-kernel-"));
+  const { file, info } = await writeConnectionFile(dir);
+  const argv = options.argv ?? [TSRAY_BIN, "kernel", file];
+  const child = spawn(process.execPath, argv, {
+    cwd: options.cwd ?? process.cwd(),
+    env: options.env ?? process.env,
+    stdio: ["ignore", "ignore", options.stderr ?? "ignore"],
+  });
+  const client = new KernelClient(info);
+  client.connect();
+  const died = exited(child).then(() => {
+    throw new Error(`the tsray kernel exited before it was ready (code ${child.exitCode})`);
+  });
+  try {
+    await Promise.race([client.waitForReady(), died]);
+  } catch (error) {
+    child.kill("SIGKILL");
+    client.close();
+    throw error;
+  }
+  died.catch(() => undefined);
+  const shutdown = async () => {
+    const gone = exited(child);
+    if (child.exitCode === null && child.signalCode === null) {
+      const asked = client.request("control", "shutdown_request", { restart: false });
+      const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
+      await Promise.race([asked.then(() => gone), gone]);
+      clearTimeout(timer);
+    }
+    client.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { client, process: child, connectionFile: file, info, shutdown };
+}

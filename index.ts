@@ -1,0 +1,2 @@
+// The package as a plain library: `import { time, pnd, pd } from "tsray"`.
+export * from "./preload";

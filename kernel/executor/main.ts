@@ -1,0 +1,88 @@
+// The executor process: runs cells for the kernel process, one at a time, and streams
+// their outputs back. Started (and restarted, and interrupted) by ../executor-host.ts.
+import { resolve } from "node:path";
+import { inspect } from "node:util";
+import { CellExecutor } from "./tslab-executor";
+import { captureStandardStreams } from "./output-capture";
+import { emitOutput, runInCell, sendToKernel } from "./cell-context";
+import { listenForInterrupts, clearInterrupt } from "./interrupts";
+import { rememberCell, scriptFilename } from "./cell-sources";
+import { ErrorReport, compileErrorReport, interruptionReport, isInterruption, runtimeErrorReport } from "./error-report";
+import { installDisplaySink, installInputSource, resolveInput } from "./frontend-io";
+import { completeAt, inspectAt } from "./introspection";
+import type { ExecuteOutcome, HostMessage, HostRequest } from "./ipc";
+import { mimeBundleOf } from "../../preload/mime";
+
+/** The names every cell sees, imported by a hidden first cell so that they are typed. */
+function preloadCell(): string {
+  const preload = JSON.stringify(resolve(__dirname, "../../preload/index"));
+  return `import { time, pnd, pd, assert, display, input } from ${preload};`;
+}
+
+const executor = new CellExecutor(process.cwd());
+
+// The kernel publishes the `error` output from the outcome, so it is not emitted here.
+function errorOutcome(report: ErrorReport): ExecuteOutcome {
+  return { status: "error", ...report };
+}
+
+async function execute(request: Extract<HostRequest, { kind: "execute" }>): Promise<ExecuteOutcome> {
+  const label = request.silent ? "Silent cell" : `Cell In[${request.executionCount}]`;
+  clearInterrupt();
+  const run = await runInCell(request.id, () => executor.execute(request.code, scriptFilename(request.id)));
+  rememberCell(request.id, label, request.code, run.javascript);
+  if (run.diagnostics.length > 0) return errorOutcome(compileErrorReport(label, request.code, run.diagnostics));
+  if (run.thrown) {
+    const { error } = run.thrown;
+    return errorOutcome(isInterruption(error) ? interruptionReport(label) : runtimeErrorReport(error));
+  }
+  if (!run.ok) return errorOutcome({ ename: "Error", evalue: `${label} failed`, traceback: [`${label} failed`] });
+  if (run.hasValue && !request.silent) {
+    emitOutput({ msg_type: "execute_result", content: { data: mimeBundleOf(run.value), metadata: {} } }, request.id);
+  }
+  return { status: "ok" };
+}
+
+async function answer(request: HostRequest): Promise<void> {
+  let result;
+  try {
+    if (request.kind === "execute") result = await execute(request);
+    else if (request.kind === "complete") result = completeAt(executor, request.code, request.cursor);
+    else result = inspectAt(executor, request.code, request.cursor, request.detailLevel);
+  } catch (error) {
+    // A failure of the kernel's own machinery, reported as the cell's error.
+    result = { status: "error" as const, ...runtimeErrorReport(error) };
+  }
+  sendToKernel({ kind: "reply", id: request.id, result });
+}
+
+function serve(): void {
+  let queue = Promise.resolve();
+  process.on("message", (message: HostMessage) => {
+    if (message.kind === "input_reply") return resolveInput(message);
+    queue = queue.then(() => answer(message));
+  });
+  process.on("disconnect", () => process.exit(0));
+  // Errors thrown later by a cell's callbacks are shown in that cell, not fatal.
+  process.on("uncaughtException", (error) => emitOutput({ msg_type: "error", content: runtimeErrorReport(error) }));
+  process.on("unhandledRejection", (reason) =>
+    emitOutput({ msg_type: "stream", content: { name: "stderr", text: `Unhandled promise rejection: ${inspect(reason)}\n` } })
+  );
+}
+
+async function start(): Promise<void> {
+  captureStandardStreams();
+  installDisplaySink();
+  installInputSource();
+  listenForInterrupts(() => executor.interrupt());
+  const preload = await executor.execute(preloadCell(), "preload.js");
+  if (!preload.ok) throw new Error(`the preload cell failed: ${JSON.stringify(preload.diagnostics)}`);
+  serve();
+  sendToKernel({ kind: "ready" });
+}
+
+start().catch((error) => {
+  process.stderr.write = process.stderr.constructor.prototype.write;
+  console.error("tsray executor failed to start:", error);
+  process.exit(1);
+});

@@ -1,0 +1,92 @@
+// tslab's converter (type checking, top-level await, redeclarations across cells) and
+// executor, with its console hooks turned into structured results. tslab reports through
+// the console it is given: log(value) for the cell's last expression, error(format, file,
+// line, column, message) for each compile diagnostic, error(thrown) for a runtime error.
+import vm from "node:vm";
+import { createConverter, Converter } from "tslab/dist/converter";
+import { createExecutor, Executor } from "tslab/dist/executor";
+import { CompileDiagnostic } from "./error-report";
+
+export interface CellRun {
+  ok: boolean;
+  hasValue: boolean;
+  value?: unknown;
+  diagnostics: CompileDiagnostic[];
+  thrown?: { error: unknown };
+  javascript: string;
+}
+
+const DIAGNOSTIC_FORMAT = "%s%d:%d - %s";
+
+export class CellExecutor {
+  private readonly converter: Converter;
+  private readonly executor: Executor;
+  private run: CellRun = CellExecutor.emptyRun();
+  private scriptFilename = "cell.js";
+
+  constructor(rootDir: string) {
+    this.converter = createConverter({});
+    const capture = this.captureConversion(this.converter);
+    this.executor = createExecutor(rootDir, { node: capture, browser: capture, close: () => this.converter.close() }, {
+      log: (value: unknown) => Object.assign(this.run, { hasValue: true, value }),
+      error: (first: unknown, ...rest: unknown[]) => this.recordError(first, rest),
+    });
+    this.nameScripts();
+  }
+
+  private static emptyRun(): CellRun {
+    return { ok: false, hasValue: false, diagnostics: [], javascript: "" };
+  }
+
+  /** Keeps the JavaScript of each conversion, to map stack frames back to cell lines. */
+  private captureConversion(converter: Converter): Converter {
+    return {
+      ...converter,
+      convert: (prevDecl, src) => {
+        const result = converter.convert(prevDecl, src);
+        this.run.javascript = result.output ?? "";
+        return result;
+      },
+    };
+  }
+
+  /** tslab runs cells with vm.runInThisContext and no file name; give each cell its own. */
+  private nameScripts(): void {
+    const original = vm.runInThisContext;
+    const executor = this;
+    vm.runInThisContext = function (code: string, options?: vm.RunningScriptOptions | string) {
+      const opts = typeof options === "string" ? { filename: options } : options;
+      return original.call(vm, code, { filename: executor.scriptFilename, ...opts });
+    } as typeof vm.runInThisContext;
+  }
+
+  private recordError(first: unknown, rest: unknown[]): void {
+    if (first === DIAGNOSTIC_FORMAT) {
+      const [, line, column, message] = rest as [string, number, number, string];
+      this.run.diagnostics.push({ line, column, message });
+    } else {
+      this.run.thrown = { error: first };
+    }
+  }
+
+  async execute(code: string, scriptFilename: string): Promise<CellRun> {
+    this.run = CellExecutor.emptyRun();
+    this.scriptFilename = scriptFilename;
+    const run = this.run;
+    run.ok = await this.executor.execute(code);
+    return run;
+  }
+
+  /** Abandons an awaited cell (its promise keeps running, the cell returns). */
+  interrupt(): void {
+    this.executor.interrupt();
+  }
+
+  complete(code: string, cursor: number) {
+    return this.executor.complete(code, cursor);
+  }
+
+  inspect(code: string, cursor: number) {
+    return this.executor.inspect(code, cursor);
+  }
+}

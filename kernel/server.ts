@@ -1,0 +1,309 @@
+// The kernel process: speaks the Jupyter protocol over ZeroMQ and hands cells to the
+// executor process. Shell requests are answered one at a time, in order; control
+// requests (interrupt, shutdown, kernel_info) are answered at once, even while a cell runs.
+import { randomUUID } from "node:crypto";
+import { ConnectionInfo } from "./protocol/connection";
+import { KernelSockets, SerialSender } from "./protocol/sockets";
+import { Header, Message, Signer, WireError, decode, encode, newHeader } from "./protocol/wire";
+import { ExecutorHost } from "./executor-host";
+import type { CellOutput, CompleteOutcome, ExecuteOutcome, InspectOutcome } from "./executor/ipc";
+import { History } from "./history";
+import { kernelInfo } from "./kernel-info";
+import { completeness } from "./is-complete";
+
+type Channel = "shell" | "control";
+type Handler = (request: Message, channel: Channel) => Promise<void> | void;
+
+/** What the kernel remembers of a cell, so that late output still finds it. */
+interface CellOrigin {
+  header: Header;
+  identities: Buffer[];
+  silent: boolean;
+  allowStdin: boolean;
+  executionCount: number;
+}
+
+const MAX_REMEMBERED_CELLS = 1000;
+
+export class KernelServer {
+  private readonly sockets = new KernelSockets();
+  private readonly signer: Signer;
+  private readonly session = randomUUID();
+  private readonly senders: Record<"shell" | "control" | "stdin" | "iopub", SerialSender>;
+  private readonly executor: ExecutorHost;
+  private readonly history = new History();
+  private readonly cells = new Map<number, CellOrigin>();
+  private readonly shellQueue: Message[] = [];
+  private wakeShell: (() => void) | null = null;
+  private executionCount = 0;
+  private pendingInput: { id: number } | null = null;
+  private stopping = false;
+
+  constructor(private readonly info: ConnectionInfo, cwd = process.cwd()) {
+    this.signer = new Signer(info.key, info.signature_scheme);
+    const log = (error: Error) => this.log(`send failed: ${error.message}`);
+    this.senders = {
+      shell: new SerialSender(this.sockets.shell, log),
+      control: new SerialSender(this.sockets.control, log),
+      stdin: new SerialSender(this.sockets.stdin, log),
+      iopub: new SerialSender(this.sockets.iopub, log),
+    };
+    this.executor = new ExecutorHost(cwd);
+    this.executor.on("output", (cell, output) => this.publishOutput(cell, output));
+    this.executor.on("input_request", (request) => this.askForInput(request));
+    this.executor.on("exit", (description) => this.executorDied(description));
+  }
+
+  async start(): Promise<void> {
+    await this.sockets.bind(this.info);
+    void this.sockets.echoHeartbeats().catch(() => undefined);
+    void this.receive("control", this.sockets.control);
+    void this.receive("shell", this.sockets.shell);
+    void this.receiveInputReplies();
+    void this.processShellQueue();
+    this.publish("status", { execution_state: "starting" }, {});
+    await this.executor.start();
+    this.publish("status", { execution_state: "idle" }, {});
+  }
+
+  interrupt(): void {
+    this.executor.interrupt();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    await this.executor.stop();
+    this.sockets.close();
+  }
+
+  // ---- receiving ---------------------------------------------------------------------
+
+  private async receive(channel: Channel, socket: AsyncIterable<Buffer[]>): Promise<void> {
+    try {
+      for await (const frames of socket) {
+        const message = this.decodeOrLog(frames, channel);
+        if (!message) continue;
+        if (channel === "control") void this.handle(message, "control");
+        else this.enqueueShell(message);
+      }
+    } catch (error) {
+      if (!this.stopping) this.log(`${channel} channel stopped: ${(error as Error).message}`);
+    }
+  }
+
+  private decodeOrLog(frames: Buffer[], channel: string): Message | null {
+    try {
+      return decode(this.signer, frames);
+    } catch (error) {
+      if (!(error instanceof WireError)) throw error;
+      this.log(`dropped a message on ${channel}: ${error.message}`);
+      return null;
+    }
+  }
+
+  private enqueueShell(message: Message): void {
+    this.shellQueue.push(message);
+    this.wakeShell?.();
+  }
+
+  private async processShellQueue(): Promise<void> {
+    while (!this.stopping) {
+      const message = this.shellQueue.shift();
+      if (!message) {
+        await new Promise<void>((resolve) => (this.wakeShell = resolve));
+        this.wakeShell = null;
+        continue;
+      }
+      await this.handle(message, "shell");
+    }
+  }
+
+  private async handle(request: Message, channel: Channel): Promise<void> {
+    const handler = this.handlers[request.header.msg_type];
+    if (!handler) {
+      this.log(`ignored a ${request.header.msg_type} on ${channel}: not a request this kernel answers`);
+      return;
+    }
+    this.publish("status", { execution_state: "busy" }, request.header);
+    try {
+      await handler(request, channel);
+    } catch (error) {
+      this.log(`failed to answer ${request.header.msg_type}: ${(error as Error).stack}`);
+    } finally {
+      this.publish("status", { execution_state: "idle" }, request.header);
+    }
+  }
+
+  // ---- sending -----------------------------------------------------------------------
+
+  private frames(msgType: string, content: object, parent: Partial<Header>, identities: Buffer[] = [], metadata = {}) {
+    return encode(this.signer, {
+      identities,
+      header: newHeader(msgType, this.session),
+      parent_header: parent,
+      metadata,
+      content: content as Record<string, unknown>,
+    });
+  }
+
+  private publish(msgType: string, content: object, parent: Partial<Header>): void {
+    const topic = [Buffer.from(`kernel.${this.session}.${msgType}`)];
+    void this.senders.iopub.send(this.frames(msgType, content, parent, topic));
+  }
+
+  private reply(request: Message, channel: Channel, content: object): Promise<void> {
+    const msgType = request.header.msg_type.replace(/_request$/, "_reply");
+    const metadata = { started: new Date().toISOString() };
+    return this.senders[channel].send(this.frames(msgType, content, request.header, request.identities, metadata));
+  }
+
+  private log(text: string): void {
+    process.stderr.write(`[tsray kernel] ${text}\n`);
+  }
+
+  // ---- requests ----------------------------------------------------------------------
+
+  private readonly handlers: Record<string, Handler> = {
+    kernel_info_request: (request, channel) => this.reply(request, channel, kernelInfo()),
+    execute_request: (request, channel) => this.execute(request, channel),
+    complete_request: (request, channel) => this.complete(request, channel),
+    inspect_request: (request, channel) => this.inspect(request, channel),
+    is_complete_request: (request, channel) => this.reply(request, channel, completeness(String(request.content.code ?? ""))),
+    history_request: (request, channel) =>
+      this.reply(request, channel, { status: "ok", history: this.history.query(request.content) }),
+    comm_info_request: (request, channel) => this.reply(request, channel, { status: "ok", comms: {} }),
+    // No comm targets exist: a frontend opening a comm is told it is closed.
+    comm_open: (request) => this.publish("comm_close", { comm_id: request.content.comm_id, data: {} }, request.header),
+    comm_msg: () => undefined,
+    comm_close: () => undefined,
+    interrupt_request: (request, channel) => {
+      this.executor.interrupt();
+      return this.reply(request, channel, { status: "ok" });
+    },
+    shutdown_request: (request, channel) => this.shutdown(request, channel),
+  };
+
+  private async execute(request: Message, channel: Channel): Promise<void> {
+    const code = String(request.content.code ?? "");
+    const silent = Boolean(request.content.silent);
+    const storeHistory = !silent && request.content.store_history !== false;
+    if (storeHistory) this.executionCount++;
+    const executionCount = this.executionCount;
+    if (!silent) this.publish("execute_input", { code, execution_count: executionCount }, request.header);
+    if (storeHistory) this.history.record(code);
+
+    const cell = this.executor.peekNextId();
+    this.rememberCell(cell, {
+      header: request.header,
+      identities: request.identities,
+      silent,
+      allowStdin: request.content.allow_stdin !== false,
+      executionCount,
+    });
+    const outcome = (await this.executor.request({ kind: "execute", code, executionCount, silent })) as ExecuteOutcome;
+    if (outcome.status === "error") {
+      this.publish("error", { ename: outcome.ename, evalue: outcome.evalue, traceback: outcome.traceback }, request.header);
+    }
+    await this.reply(request, channel, { ...outcome, execution_count: executionCount, user_expressions: {}, payload: [] });
+    if (outcome.status === "error" && request.content.stop_on_error !== false) this.abortQueuedCells();
+  }
+
+  /** After an error, cells already queued do not run (stop_on_error), as in IPython. */
+  private abortQueuedCells(): void {
+    const queued = this.shellQueue.splice(0);
+    for (const message of queued) {
+      if (message.header.msg_type !== "execute_request") {
+        this.shellQueue.push(message);
+        continue;
+      }
+      this.publish("status", { execution_state: "busy" }, message.header);
+      void this.reply(message, "shell", { status: "aborted", execution_count: this.executionCount });
+      this.publish("status", { execution_state: "idle" }, message.header);
+    }
+  }
+
+  private rememberCell(cell: number, origin: CellOrigin): void {
+    this.cells.set(cell, origin);
+    if (this.cells.size > MAX_REMEMBERED_CELLS) this.cells.delete(this.cells.keys().next().value as number);
+  }
+
+  private publishOutput(cell: number, output: CellOutput): void {
+    const origin = this.cells.get(cell);
+    if (!origin) return;
+    if (output.msg_type === "execute_result") {
+      if (origin.silent) return;
+      this.publish("execute_result", { ...output.content, execution_count: origin.executionCount }, origin.header);
+      return;
+    }
+    this.publish(output.msg_type, output.content, origin.header);
+  }
+
+  private async complete(request: Message, channel: Channel): Promise<void> {
+    const code = String(request.content.code ?? "");
+    const cursor = Number(request.content.cursor_pos ?? code.length);
+    const found = (await this.executor.request({ kind: "complete", code, cursor })) as CompleteOutcome;
+    await this.reply(request, channel, { status: "ok", metadata: {}, ...found });
+  }
+
+  private async inspect(request: Message, channel: Channel): Promise<void> {
+    const code = String(request.content.code ?? "");
+    const cursor = Number(request.content.cursor_pos ?? code.length);
+    const detailLevel = Number(request.content.detail_level ?? 0);
+    const found = (await this.executor.request({ kind: "inspect", code, cursor, detailLevel })) as InspectOutcome;
+    await this.reply(request, channel, { status: "ok", metadata: {}, ...found });
+  }
+
+  private async shutdown(request: Message, channel: Channel): Promise<void> {
+    const restart = Boolean(request.content.restart);
+    if (restart) {
+      await this.executor.restart();
+      this.history.newSession();
+      this.executionCount = 0;
+      await this.reply(request, channel, { status: "ok", restart });
+      return;
+    }
+    await this.reply(request, channel, { status: "ok", restart });
+    this.publish("status", { execution_state: "idle" }, request.header);
+    await this.stop();
+    process.exit(0);
+  }
+
+  private executorDied(description: string): void {
+    if (this.stopping) return;
+    this.log(`the executor process ${description}; starting a new one`);
+    this.publish("status", { execution_state: "restarting" }, {});
+    this.executor.start().catch((error) => this.log(`could not restart the executor: ${error.message}`));
+  }
+
+  // ---- stdin -------------------------------------------------------------------------
+
+  private askForInput(request: { id: number; cell: number; prompt: string; password: boolean }): void {
+    const origin = this.cells.get(request.cell);
+    if (!origin || !origin.allowStdin) {
+      this.executor.answerInput(request.id, {
+        error:
+          "input() needs a frontend that accepts typed input, and this one does not (allow_stdin is false). " +
+          "Put the value in the code instead.",
+      });
+      return;
+    }
+    this.pendingInput = { id: request.id };
+    void this.senders.stdin.send(
+      this.frames("input_request", { prompt: request.prompt, password: request.password }, origin.header, origin.identities)
+    );
+  }
+
+  private async receiveInputReplies(): Promise<void> {
+    try {
+      for await (const frames of this.sockets.stdin) {
+        const message = this.decodeOrLog(frames, "stdin");
+        if (!message || message.header.msg_type !== "input_reply" || !this.pendingInput) continue;
+        this.executor.answerInput(this.pendingInput.id, { value: String(message.content.value ?? "") });
+        this.pendingInput = null;
+      }
+    } catch (error) {
+      if (!this.stopping) this.log(`stdin channel stopped: ${(error as Error).message}`);
+    }
+  }
+}

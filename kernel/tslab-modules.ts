@@ -1,0 +1,13 @@
+// tslab bundles its own TypeScript build; the kernel process uses the same one (loaded
+// only when first needed, so that the kernel's sockets come up fast).
+import { createRequire } from "node:module";
+
+const requireFromTslab = createRequire(require.resolve("tslab/package.json"));
+
+export function tslabTypeScript(): typeof import("typescript") {
+  return requireFromTslab("@tslab/typescript-for-tslab");
+}
+
+export function tslabTypeScriptVersion(): string {
+  return requireFromTslab("@tslab/typescript-for-tslab/package.json").version;
+}

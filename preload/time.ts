@@ -1,0 +1,38 @@
+// Python's `time`, as the lessons use it: sleep blocks the calling thread, which is
+// what makes a sleeping task occupy its worker.
+
+/** Set by the kernel so that an interrupt wakes a sleeping cell at once. */
+let interruptFlag: Int32Array | null = null;
+
+export function setSleepInterruptFlag(flag: Int32Array | null): void {
+  interruptFlag = flag;
+}
+
+export class SleepInterrupted extends Error {
+  constructor() {
+    super("time.sleep was interrupted");
+    this.name = "KeyboardInterrupt";
+  }
+}
+
+function sleep(seconds: number): void {
+  if (typeof seconds !== "number" || !(seconds >= 0)) {
+    throw new TypeError(`time.sleep(seconds) needs a number of seconds >= 0, got ${String(seconds)}`);
+  }
+  const deadline = performance.now() + seconds * 1000;
+  const cell = interruptFlag ?? new Int32Array(new SharedArrayBuffer(4));
+  for (let left = seconds * 1000; left > 0; left = deadline - performance.now()) {
+    if (Atomics.wait(cell, 0, 0, left) !== "timed-out" && Atomics.load(cell, 0) !== 0) {
+      throw new SleepInterrupted();
+    }
+  }
+}
+
+export const time = {
+  /** Seconds since the epoch, as a float (Python's time.time()). */
+  time: (): number => (performance.timeOrigin + performance.now()) / 1000,
+  /** Blocks the calling thread (a cell or a worker) for `seconds`. */
+  sleep,
+  /** A monotonic clock in seconds, for measuring durations. */
+  perfCounter: (): number => performance.now() / 1000,
+};
