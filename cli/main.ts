@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { runKernel } from "../kernel/main";
 import { installKernelSpec } from "./install";
 import { runNotebookCommand } from "./run";
+import { labCommand } from "./lab";
 
 function fail(error: unknown): never {
   console.error(`tsray: ${error instanceof Error ? error.message : String(error)}`);
@@ -38,5 +39,10 @@ export function main(argv: string[]): void {
     .option("-o, --output <file>", "write the executed notebook here")
     .option("--timeout <seconds>", "interrupt a cell that runs longer than this", parseFloat)
     .action((notebook: string, opts) => runNotebookCommand(notebook, opts).catch(fail));
+  program
+    .command("lab")
+    .description("open the lessons in JupyterLab or Notebook with the tsray kernel (or run the first in the terminal)")
+    .option("--no-browser", "start the server without opening a browser")
+    .action((opts) => labCommand(opts).catch(fail));
   program.parseAsync(argv).catch(fail);
 }

@@ -21,9 +21,12 @@ export interface LaunchOptions {
 
 export interface RunningKernel {
   client: KernelClient;
+  /** The kernel process (a new one after `restart`). */
   process: ChildProcess;
   connectionFile: string;
   info: ConnectionInfo;
+  /** As Jupyter restarts a kernel: shutdown_request with restart, then a new process on the same ports. */
+  restart(): Promise<void>;
   /** Asks the kernel to shut down, then makes sure it is gone. */
   shutdown(): Promise<void>;
 }
@@ -52,38 +55,65 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once("exit", () => resolve()));
 }
 
-export async function launchKernel(options: LaunchOptions = {}): Promise<RunningKernel> {
-  const dir = mkdtempSync(join(tmpdir(), "tsray-kernel-"));
-  const { file, info } = await writeConnectionFile(dir);
+/** Starts the kernel process and waits until it answers; kills it if it cannot. */
+async function spawnReadyKernel(client: KernelClient, file: string, options: LaunchOptions): Promise<ChildProcess> {
   const argv = options.argv ?? [TSRAY_BIN, "kernel", file];
   const child = spawn(process.execPath, argv, {
     cwd: options.cwd ?? process.cwd(),
     env: options.env ?? process.env,
     stdio: ["ignore", "ignore", options.stderr ?? "ignore"],
   });
-  const client = new KernelClient(info);
-  client.connect();
   const died = exited(child).then(() => {
     throw new Error(`the tsray kernel exited before it was ready (code ${child.exitCode})`);
   });
+  died.catch(() => undefined);
   try {
     await Promise.race([client.waitForReady(), died]);
   } catch (error) {
     child.kill("SIGKILL");
-    client.close();
     throw error;
   }
-  died.catch(() => undefined);
-  const shutdown = async () => {
-    const gone = exited(child);
-    if (child.exitCode === null && child.signalCode === null) {
-      const asked = client.request("control", "shutdown_request", { restart: false });
-      const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
-      await Promise.race([asked.then(() => gone), gone]);
-      clearTimeout(timer);
-    }
+  return child;
+}
+
+/** Ends the kernel politely (shutdown_request), by force after three seconds. */
+async function endKernel(client: KernelClient, child: ChildProcess, restart: boolean): Promise<void> {
+  const gone = exited(child);
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  void client.request("control", "shutdown_request", { restart });
+  const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
+  await gone;
+  clearTimeout(timer);
+}
+
+export async function launchKernel(options: LaunchOptions = {}): Promise<RunningKernel> {
+  const dir = mkdtempSync(join(tmpdir(), "tsray-kernel-"));
+  const { file, info } = await writeConnectionFile(dir);
+  const client = new KernelClient(info);
+  client.connect();
+  let child: ChildProcess;
+  try {
+    child = await spawnReadyKernel(client, file, options);
+  } catch (error) {
     client.close();
     rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    client,
+    get process() {
+      return child;
+    },
+    connectionFile: file,
+    info,
+    async restart() {
+      await endKernel(client, child, true);
+      child = await spawnReadyKernel(client, file, options);
+    },
+    async shutdown() {
+      await endKernel(client, child, false);
+      client.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
-  return { client, process: child, connectionFile: file, info, shutdown };
 }

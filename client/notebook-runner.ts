@@ -94,14 +94,17 @@ function toOutput(type: string, c: Record<string, any>): IOutput | null {
 async function runCell(client: KernelClient, code: string, options: RunOptions): Promise<Omit<CellReport, "index" | "cell">> {
   const collector = new OutputCollector();
   const started = performance.now();
-  const timer =
-    options.timeout !== undefined
-      ? setTimeout(() => void client.request("control", "interrupt_request", {}), options.timeout * 1000)
-      : undefined;
+  let timer: NodeJS.Timeout | undefined;
+  // The clock starts when the kernel starts the cell (execute_input), not while it queues.
+  const startClock = () => {
+    if (options.timeout === undefined || timer) return;
+    timer = setTimeout(() => void client.request("control", "interrupt_request", {}), options.timeout * 1000);
+  };
   try {
     const { reply } = await client.execute(code, {
       stopOnError: !options.allowErrors,
       onMessage: (message) => {
+        startClock();
         collector.add(message);
         options.observer?.output?.(message);
       },

@@ -26,7 +26,10 @@ export class ExecutorHost extends EventEmitter<ExecutorEvents> {
     super();
   }
 
-  /** Starts a fresh executor and waits until it has loaded the preloaded names. */
+  /**
+   * Starts a fresh executor and waits until it has loaded the preloaded names, or has
+   * died trying (then the "exit" event tells the kernel, which decides what to do).
+   */
   start(): Promise<void> {
     // detached: Jupyter signals the kernel's whole process group on interrupt, and the
     // executor must get exactly one interrupt, from us. It ends itself if we vanish.
@@ -37,16 +40,16 @@ export class ExecutorHost extends EventEmitter<ExecutorEvents> {
       serialization: "advanced",
     });
     this.child = child;
+    // The pipe breaks when the executor dies mid-interrupt; its exit is handled below.
+    (child.stdio[INTERRUPT_FD] as Writable).on("error", () => undefined);
     child.on("message", (message: ChildMessage) => this.receive(message));
     child.on("exit", (code, signal) => this.exited(child, code, signal));
-    return new Promise((resolve, reject) => {
+    return new Promise((resolve) => {
       const onReady = (message: ChildMessage) => {
-        if (message.kind !== "ready") return;
-        child.off("message", onReady);
-        resolve();
+        if (message.kind === "ready") resolve();
       };
       child.on("message", onReady);
-      child.once("exit", (code) => reject(new Error(`the executor process exited while starting (code ${code})`)));
+      child.once("exit", () => resolve());
     });
   }
 
@@ -54,8 +57,9 @@ export class ExecutorHost extends EventEmitter<ExecutorEvents> {
     const id = this.nextId++;
     const request = { ...body, id } as HostRequest;
     return new Promise((resolve) => {
+      if (!this.child) return resolve(deadExecutorOutcome(request, "could not be started"));
       this.pending.set(id, { resolve, request });
-      this.child?.send(request);
+      this.child.send(request);
     });
   }
 
@@ -74,9 +78,8 @@ export class ExecutorHost extends EventEmitter<ExecutorEvents> {
     (this.child.stdio[INTERRUPT_FD] as Writable | null)?.write("!");
   }
 
-  async restart(): Promise<void> {
-    await this.stop();
-    await this.start();
+  isRunning(): boolean {
+    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
   }
 
   stop(): Promise<void> {

@@ -5,6 +5,8 @@ import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 
 export type HistoryEntry = [session: number, line: number, input: string];
+/** With `output: true` the protocol wants [session, line, [input, output]]; outputs are not kept. */
+export type HistoryReplyEntry = HistoryEntry | [session: number, line: number, inout: [string, null]];
 
 export function jupyterDataDir(): string {
   if (process.env.JUPYTER_DATA_DIR) return process.env.JUPYTER_DATA_DIR;
@@ -20,6 +22,7 @@ export interface HistoryRequest {
   stop?: number;
   pattern?: string;
   unique?: boolean;
+  output?: boolean;
 }
 
 function globToRegExp(pattern: string): RegExp {
@@ -74,7 +77,12 @@ export class History {
     }
   }
 
-  query(request: HistoryRequest): HistoryEntry[] {
+  query(request: HistoryRequest): HistoryReplyEntry[] {
+    const entries = this.select(request);
+    return request.output ? entries.map(([session, line, input]) => [session, line, [input, null]]) : entries;
+  }
+
+  private select(request: HistoryRequest): HistoryEntry[] {
     switch (request.hist_access_type) {
       case "tail":
         return this.entries.slice(-Math.max(0, request.n ?? 10));

@@ -24,6 +24,7 @@ interface CellOrigin {
 }
 
 const MAX_REMEMBERED_CELLS = 1000;
+const MAX_FAILED_STARTS = 3;
 
 export class KernelServer {
   private readonly sockets = new KernelSockets();
@@ -38,6 +39,10 @@ export class KernelServer {
   private executionCount = 0;
   private pendingInput: { id: number } | null = null;
   private stopping = false;
+  private executorReady = false;
+  private failedStarts = 0;
+  /** Cells wait for this, so that a cell starts (and can be timed and interrupted) only once the executor runs. */
+  private executorStarting: Promise<void> = Promise.resolve();
 
   constructor(private readonly info: ConnectionInfo, cwd = process.cwd()) {
     this.signer = new Signer(info.key, info.signature_scheme);
@@ -62,7 +67,7 @@ export class KernelServer {
     void this.receiveInputReplies();
     void this.processShellQueue();
     this.publish("status", { execution_state: "starting" }, {});
-    await this.executor.start();
+    await this.startExecutor();
     this.publish("status", { execution_state: "idle" }, {});
   }
 
@@ -185,6 +190,7 @@ export class KernelServer {
   };
 
   private async execute(request: Message, channel: Channel): Promise<void> {
+    await this.executorStarting;
     const code = String(request.content.code ?? "");
     const silent = Boolean(request.content.silent);
     const storeHistory = !silent && request.content.store_history !== false;
@@ -254,26 +260,33 @@ export class KernelServer {
     await this.reply(request, channel, { status: "ok", metadata: {}, ...found });
   }
 
+  /** Like IPython, the kernel ends on shutdown; for a restart, Jupyter starts a new one. */
   private async shutdown(request: Message, channel: Channel): Promise<void> {
-    const restart = Boolean(request.content.restart);
-    if (restart) {
-      await this.executor.restart();
-      this.history.newSession();
-      this.executionCount = 0;
-      await this.reply(request, channel, { status: "ok", restart });
-      return;
-    }
-    await this.reply(request, channel, { status: "ok", restart });
+    await this.reply(request, channel, { status: "ok", restart: Boolean(request.content.restart) });
     this.publish("status", { execution_state: "idle" }, request.header);
     await this.stop();
     process.exit(0);
   }
 
+  /** A dead executor is replaced, unless it keeps dying before it is even ready. */
   private executorDied(description: string): void {
     if (this.stopping) return;
+    this.failedStarts = this.executorReady ? 0 : this.failedStarts + 1;
+    this.executorReady = false;
+    if (this.failedStarts >= MAX_FAILED_STARTS) {
+      this.log(`the executor process ${description} ${this.failedStarts} times while starting; not trying again`);
+      return;
+    }
     this.log(`the executor process ${description}; starting a new one`);
     this.publish("status", { execution_state: "restarting" }, {});
-    this.executor.start().catch((error) => this.log(`could not restart the executor: ${error.message}`));
+    void this.startExecutor();
+  }
+
+  private startExecutor(): Promise<void> {
+    this.executorStarting = this.executor.start().then(() => {
+      this.executorReady = this.executor.isRunning();
+    });
+    return this.executorStarting;
   }
 
   // ---- stdin -------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { MimeBundle, mimeBundleOf } from "./mime";
+import { inspect } from "node:util";
+import { MIME_BUNDLE, MimeBundle, mimeBundleOf } from "./mime";
 
 /** Where display output goes: the kernel installs one; plain Node prints text. */
 export interface DisplaySink {
@@ -35,6 +36,15 @@ export class DisplayHandle<T = unknown> {
   update(value: T): void {
     sink.update(this.render(value), this.displayId);
   }
+
+  /** The output is already shown: as a cell's value, the handle shows nothing more. */
+  [MIME_BUNDLE](): null {
+    return null;
+  }
+
+  [inspect.custom](): string {
+    return `DisplayHandle(${this.displayId})`;
+  }
 }
 
 function shower<T>(render: Render<T>) {
@@ -44,7 +54,9 @@ function shower<T>(render: Render<T>) {
 const textOf = (mime: string, fallback: string) => (data: string) => ({ [mime]: data, "text/plain": fallback });
 
 /** Shows a value (its richest form) and returns a handle to update it in place. */
-export const display = Object.assign(shower<unknown>(mimeBundleOf), {
+const anyValue = (value: unknown): MimeBundle => mimeBundleOf(value) ?? { "text/plain": "" };
+
+export const display = Object.assign(shower<unknown>(anyValue), {
   html: shower(textOf("text/html", "<HTML>")),
   markdown: shower((md: string) => ({ "text/markdown": md, "text/plain": md })),
   svg: shower(textOf("image/svg+xml", "<SVG image>")),

@@ -14,8 +14,6 @@ const flag = new Int32Array(new SharedArrayBuffer(4));
  */
 export function listenForInterrupts(abandonAwaitedCell: () => void): void {
   setSleepInterruptFlag(flag);
-  // Without a listener SIGINT would end the process; the cell gets its interrupt anyway.
-  process.on("SIGINT", () => undefined);
   const watcher = new Worker(join(__dirname, "interrupt-watcher.js"), { workerData: { fd: INTERRUPT_FD, flag } });
   watcher.on("message", abandonAwaitedCell);
   watcher.unref();

@@ -23,7 +23,8 @@ function describe(info: QuickInfo, detailLevel: number): string {
 
 export function inspectAt(executor: CellExecutor, code: string, cursor: number, detailLevel: number): InspectOutcome {
   const info = executor.inspect(code, cursor);
-  if (!info) return { found: false, data: {} };
+  // An undeclared name still gets quick info (kind "", type any): that is not a find.
+  if (!info || !info.kind) return { found: false, data: {} };
   const text = describe(info, detailLevel);
   return { found: true, data: { "text/plain": text, "text/markdown": "```typescript\n" + text + "\n```" } };
 }

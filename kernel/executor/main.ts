@@ -19,6 +19,8 @@ function preloadCell(): string {
   return `import { time, pnd, pd, assert, display, input } from ${preload};`;
 }
 
+// Interrupts may come while the executor is still loading; they must not kill it.
+process.on("SIGINT", () => undefined);
 const executor = new CellExecutor(process.cwd());
 
 // The kernel publishes the `error` output from the outcome, so it is not emitted here.
@@ -37,9 +39,8 @@ async function execute(request: Extract<HostRequest, { kind: "execute" }>): Prom
     return errorOutcome(isInterruption(error) ? interruptionReport(label) : runtimeErrorReport(error));
   }
   if (!run.ok) return errorOutcome({ ename: "Error", evalue: `${label} failed`, traceback: [`${label} failed`] });
-  if (run.hasValue && !request.silent) {
-    emitOutput({ msg_type: "execute_result", content: { data: mimeBundleOf(run.value), metadata: {} } }, request.id);
-  }
+  const data = run.hasValue && !request.silent ? mimeBundleOf(run.value) : null;
+  if (data) emitOutput({ msg_type: "execute_result", content: { data, metadata: {} } }, request.id);
   return { status: "ok" };
 }
 

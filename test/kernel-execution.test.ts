@@ -1,0 +1,117 @@
+// The kernel over our own ZeroMQ client: what a cell produces.
+import { expect } from "chai";
+import { startTestKernel, ofType, stdoutOf, resultText, delay } from "./support/kernel";
+
+describe("kernel: executing cells", function () {
+  let kernel: Awaited<ReturnType<typeof startTestKernel>>;
+  before(async () => (kernel = await startTestKernel()));
+  after(async () => kernel?.shutdown());
+
+  const run = (code: string, options = {}) => kernel.client.execute(code, options);
+
+  it("publishes execute_input, stdout and the last expression as execute_result", async () => {
+    const { reply, messages } = await run('const greeting: string = "hi";\nconsole.log(greeting, 41);\n[1, "a", { b: 2 }]');
+    expect(reply.content.status).to.equal("ok");
+    expect(ofType(messages, "execute_input")[0].content.code).to.contain("greeting");
+    expect(stdoutOf(messages)).to.equal("hi 41\n");
+    expect(resultText(messages)).to.equal("[ 1, 'a', { b: 2 } ]");
+    expect(ofType(messages, "execute_result")[0].content.execution_count).to.equal(reply.content.execution_count);
+  });
+
+  it("lets a later cell redeclare a const and use top-level await", async () => {
+    await run("const answer = 1;");
+    const { messages } = await run("const answer = await Promise.resolve(42);\nanswer");
+    expect(resultText(messages)).to.equal("42");
+  });
+
+  it("reports a type error with the cell's line and column, and runs none of the cell", async () => {
+    const { reply, messages } = await run('console.log("ran");\nconst n: number = "text";');
+    expect(reply.content.status).to.equal("error");
+    expect(reply.content.ename).to.equal("TSError");
+    expect(reply.content.evalue).to.match(/line 2, column 7: Type 'string' is not assignable to type 'number'/);
+    expect(stdoutOf(messages)).to.equal("");
+    expect(ofType(messages, "error")).to.have.length(1);
+  });
+
+  it("shows a runtime error with a traceback pointing at the cell's lines", async () => {
+    const { reply } = await run('function fails(n: number) {\n  if (n > 0) {\n    throw new RangeError("too big: " + n);\n  }\n}\nfails(3)');
+    expect(reply.content.ename).to.equal("RangeError");
+    expect(reply.content.evalue).to.equal("too big: 3");
+    const traceback = (reply.content.traceback as string[]).join("\n");
+    expect(traceback).to.match(/line 3, in fails/);
+    expect(traceback).to.contain('throw new RangeError("too big: " + n);');
+    expect(traceback).not.to.match(/node:internal|tslab/);
+  });
+
+  it("counts executions but not silent ones, and keeps store_history:false out of history", async () => {
+    const first = await run("1");
+    const silent = await run("2", { silent: true });
+    const unstored = await run("'not stored'", { storeHistory: false });
+    const next = await run("3");
+    const count = first.reply.content.execution_count;
+    expect(silent.reply.content.execution_count).to.equal(count);
+    expect(ofType(silent.messages, "execute_input")).to.have.length(0);
+    expect(ofType(silent.messages, "execute_result")).to.have.length(0);
+    expect(unstored.reply.content.execution_count).to.equal(count);
+    expect(next.reply.content.execution_count).to.equal(count + 1);
+    const { reply } = await kernel.client.request("shell", "history_request", { hist_access_type: "tail", n: 3, output: false, raw: true });
+    expect(reply.content.history.map((entry: unknown[]) => entry[2])).not.to.include("'not stored'");
+  });
+
+  it("sends output printed later by a timer to the cell that started it", async () => {
+    const first = await kernel.client.execute('setTimeout(() => console.log("late line"), 300); "started"');
+    const second = await kernel.client.execute("time.sleep(0.6); 'second'");
+    expect(stdoutOf(second.messages)).to.equal("");
+    const isLate = (m: { header: { msg_type: string }; content: Record<string, any> }) =>
+      m.header.msg_type === "stream" && m.content.text === "late line\n";
+    for (let waited = 0; waited < 3000 && !kernel.client.iopubLog.some(isLate); waited += 50) await delay(50);
+    const late = kernel.client.iopubLog.find(isLate);
+    expect(late, "the late line was published").to.exist;
+    expect(late!.parent_header.msg_id).to.equal(first.reply.parent_header.msg_id);
+  });
+
+  it("displays, updates in place and clears outputs through display", async () => {
+    const { messages } = await run('const h = display.html("<b>1</b>");\nh.update("<b>2</b>");\ndisplay.markdown("*md*");\ndisplay.clear(true);');
+    const shown = ofType(messages, "display_data");
+    const updated = ofType(messages, "update_display_data");
+    expect(shown[0].content.data["text/html"]).to.equal("<b>1</b>");
+    expect(updated[0].content.data["text/html"]).to.equal("<b>2</b>");
+    expect(updated[0].content.transient.display_id).to.equal(shown[0].content.transient.display_id);
+    expect(shown[1].content.data["text/markdown"]).to.equal("*md*");
+    expect(ofType(messages, "clear_output")[0].content.wait).to.equal(true);
+  });
+
+  it("sees the preloaded helpers, typed", async () => {
+    const { messages } = await run('pnd(3, 2.0012);\npd(4.0061, "Total time:");\nassert.deepStrictEqual([1], [1]);\ntypeof time.time()');
+    expect(stdoutOf(messages)).to.equal("n:  3, duration:  2.001 seconds\nTotal time: duration:  4.006 seconds\n");
+    expect(resultText(messages)).to.equal("'number'");
+    const misuse = await run("pd('soon')");
+    expect(misuse.reply.content.ename).to.equal("TSError");
+  });
+
+  it("aborts cells queued behind a failing one (stop_on_error)", async () => {
+    const failing = run("time.sleep(0.3); throw new Error('first fails')");
+    await delay(50);
+    const queued = run("'never runs'");
+    expect((await failing).reply.content.status).to.equal("error");
+    expect((await queued).reply.content.status).to.equal("aborted");
+    expect((await run("'runs again'")).reply.content.status).to.equal("ok");
+  });
+
+  it("completes and inspects with the TypeScript language service", async () => {
+    await run("const myLongVariable = [1, 2, 3];");
+    const { reply } = await kernel.client.request("shell", "complete_request", { code: "myLong", cursor_pos: 6 });
+    expect(reply.content.matches).to.include("myLongVariable");
+    expect(reply.content.cursor_start).to.equal(0);
+    const inspected = await kernel.client.request("shell", "inspect_request", { code: "myLongVariable", cursor_pos: 3, detail_level: 0 });
+    expect(inspected.reply.content.found).to.equal(true);
+    expect(inspected.reply.content.data["text/plain"]).to.contain("const myLongVariable: number[]");
+  });
+
+  it("answers is_complete with complete, incomplete (with indent) and invalid", async () => {
+    const ask = async (code: string) => (await kernel.client.request("shell", "is_complete_request", { code })).reply.content;
+    expect(await ask("1 + 1")).to.deep.equal({ status: "complete" });
+    expect(await ask("for (const x of xs) {")).to.deep.equal({ status: "incomplete", indent: "  " });
+    expect(await ask("1 +* 2")).to.deep.equal({ status: "invalid" });
+  });
+});
