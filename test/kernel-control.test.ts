@@ -4,6 +4,7 @@ import * as zmq from "zeromq";
 import { startTestKernel, ofType, stdoutOf, resultText, delay } from "./support/kernel";
 import { channelAddress } from "../kernel/protocol/connection";
 import { encode, newHeader, Signer } from "../kernel/protocol/wire";
+import type { Exchange } from "../client/kernel-client";
 
 describe("kernel: control, interrupts and robustness", function () {
   let kernel: Awaited<ReturnType<typeof startTestKernel>>;
@@ -108,7 +109,7 @@ describe("kernel: control, interrupts and robustness", function () {
     const { reply } = await run("process.exit(3)");
     expect(reply.content.ename).to.equal("KernelDied");
     expect(reply.content.evalue).to.match(/exited with code 3/);
-    let answer;
+    let answer: Exchange | undefined;
     for (let tries = 0; tries < 50 && answer?.reply.content.status !== "ok"; tries++) {
       answer = await run("'back'");
       if (answer.reply.content.status !== "ok") await delay(200);
