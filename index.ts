@@ -1,2 +1,4 @@
-// The package as a plain library: `import { time, pnd, pd } from "tsray"`.
+// The package as a plain library: `import * as ray from "tsray"` gives the runtime
+// (API.md section 2), and `import { time, pnd, pd } from "tsray"` the preloaded helpers.
+export * from "./runtime";
 export * from "./preload";

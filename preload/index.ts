@@ -6,3 +6,5 @@ export { pnd, pd } from "./format";
 export { display, DisplayHandle } from "./display";
 export { MIME_BUNDLE, MimeBundle } from "./mime";
 export { input } from "./input";
+import * as ray from "../runtime";
+export { ray };

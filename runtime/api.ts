@@ -1,0 +1,181 @@
+// The `ray` namespace (API.md section 2, actors aside): the same functions in a cell, in a
+// plain Node program, and inside a task (where they talk to the driver).
+import { isMainThread } from "node:worker_threads";
+import { currentBackend, Backend } from "./backend";
+import { CannotCopyError, encode } from "./codec";
+import { RayError } from "./errors";
+import { currentDriver, InitOptions, startDriver, stopDriver } from "./driver";
+import { ObjectRef } from "./object-ref";
+import { RemoteFunction, RemoteOptions, RefsFor } from "./remote-function";
+import type { TraceEvent } from "./timeline";
+
+export interface RayContext {
+  nodeIpAddress: string;
+  webuiUrl: string;
+  sessionDir: string;
+  numCpus: number;
+  toString(): string;
+}
+
+let context: RayContext | undefined;
+
+export function init(options: InitOptions = {}): RayContext {
+  if (!isMainThread) throw new RayError("ray.init() is called in the driver, not inside a task");
+  if (context) {
+    if (options.ignoreReinitError) return context;
+    throw new RayError("Maybe you called ray.init twice by accident? This error can be suppressed by passing in 'ignoreReinitError: true' or by calling 'ray.shutdown()' prior to 'ray.init()'.");
+  }
+  const driver = startDriver(options);
+  const sessionDir = `/tmp/ray/session_${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}_${process.pid}`;
+  context = {
+    nodeIpAddress: "127.0.0.1",
+    webuiUrl: "",
+    sessionDir,
+    numCpus: driver.totalCpus,
+    toString: () => `RayContext(numCpus=${driver.totalCpus}, nodeIpAddress=127.0.0.1)`,
+  };
+  console.log(`Started a local tsray instance with ${driver.totalCpus} CPU(s) (${Math.ceil(driver.totalCpus)} worker threads).`);
+  return context;
+}
+
+export async function shutdown(): Promise<void> {
+  const driver = stopDriver();
+  context = undefined;
+  await driver?.shutdown();
+}
+
+export function isInitialized(): boolean {
+  return context !== undefined || !isMainThread;
+}
+
+type AnyFunction = (...args: any[]) => any;
+
+export function remote<F extends AnyFunction>(fn: F): RemoteFunction<Parameters<F>, Awaited<ReturnType<F>>>;
+export function remote<O extends RemoteOptions, F extends AnyFunction>(
+  options: O,
+  fn: F
+): RemoteFunction<Parameters<F>, Awaited<ReturnType<F>>, RefsFor<O, Awaited<ReturnType<F>>>>;
+export function remote(first: RemoteOptions | AnyFunction, second?: AnyFunction): RemoteFunction<any, any, any> {
+  if (typeof first === "function") return new RemoteFunction(first);
+  if (typeof second === "function" && typeof first === "object" && first !== null) return new RemoteFunction(second, first);
+  throw new TypeError("ray.remote(fn) or ray.remote(options, fn) expects a function");
+}
+
+function backend(): Backend {
+  const found = currentBackend();
+  if (!found) throw new RayError("ray.init() has not been called");
+  return found;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return `an object (${(value as object).constructor?.name ?? "Object"})`;
+  return `a ${typeof value} (${String(value)})`;
+}
+
+export type Resolved<T> = T extends ObjectRef<infer V> ? V : never;
+
+export function get<T>(ref: ObjectRef<T>, options?: { timeout?: number }): Promise<T>;
+export function get<const R extends readonly ObjectRef<unknown>[]>(refs: R, options?: { timeout?: number }): Promise<{ -readonly [K in keyof R]: Resolved<R[K]> }>;
+export function get<T>(refs: ObjectRef<T>[], options?: { timeout?: number }): Promise<T[]>;
+export async function get(refs: unknown, options: { timeout?: number } = {}): Promise<unknown> {
+  const single = refs instanceof ObjectRef;
+  const list = single ? [refs] : refs;
+  if (!Array.isArray(list)) throw new TypeError(`ray.get() expects an ObjectRef or an array of ObjectRefs, got ${describe(refs)}`);
+  list.forEach((ref, i) => {
+    if (!(ref instanceof ObjectRef)) throw new TypeError(`ray.get() expects an ObjectRef or an array of ObjectRefs, got ${describe(ref)} at index ${i}`);
+  });
+  checkTimeout("ray.get", options.timeout);
+  const values = await backend().get((list as ObjectRef[]).map((ref) => ref.id), options.timeout);
+  return single ? values[0] : values;
+}
+
+function checkTimeout(where: string, timeout: number | undefined): void {
+  if (timeout !== undefined && !(typeof timeout === "number" && timeout >= 0)) {
+    throw new RangeError(`${where}: timeout must be a number of seconds >= 0, got ${String(timeout)}`);
+  }
+}
+
+export async function wait<T>(
+  refs: ObjectRef<T>[],
+  options: { numReturns?: number; timeout?: number } = {}
+): Promise<[ObjectRef<T>[], ObjectRef<T>[]]> {
+  if (!Array.isArray(refs)) throw new TypeError(`wait() expected a list of ray.ObjectRef, got ${describe(refs)}`);
+  refs.forEach((ref, i) => {
+    if (!(ref instanceof ObjectRef)) throw new TypeError(`wait() expected a list of ray.ObjectRef, got ${describe(ref)} at index ${i}`);
+  });
+  const ids = refs.map((ref) => ref.id);
+  if (new Set(ids).size !== ids.length) throw new Error("Wait requires a list of unique object refs.");
+  const numReturns = options.numReturns ?? 1;
+  if (!(Number.isInteger(numReturns) && numReturns > 0)) throw new RangeError(`Invalid number of objects to return ${numReturns}.`);
+  if (numReturns > refs.length) throw new RangeError("num_returns cannot be greater than the number of objects provided to ray.wait.");
+  if (options.timeout !== undefined && options.timeout < 0) throw new RangeError(`The 'timeout' argument must be nonnegative. Received ${options.timeout}`);
+  checkTimeout("ray.wait", options.timeout);
+  const ready = await backend().wait(ids, numReturns, options.timeout);
+  return [refs.filter((ref) => ready.has(ref.id)), refs.filter((ref) => !ready.has(ref.id))];
+}
+
+export function put<T>(value: T): ObjectRef<T> {
+  if (value instanceof ObjectRef) throw new TypeError("Calling 'put' on an ray.ObjectRef is not allowed. If you really want to do this, you can wrap the ray.ObjectRef in a list and call 'put' on it.");
+  const b = currentBackend() ?? (require("./driver-access") as typeof import("./driver-access")).ensureDriver();
+  try {
+    return b.put(encode(value, "the value")) as ObjectRef<T>;
+  } catch (error) {
+    if (error instanceof CannotCopyError) throw new TypeError(`ray.put(): ${error.message}`);
+    throw error;
+  }
+}
+
+export function cancel(ref: ObjectRef, options: { force?: boolean } = {}): void {
+  if (!(ref instanceof ObjectRef)) throw new TypeError(`ray.cancel() expects an ObjectRef, got ${describe(ref)}`);
+  backend().cancel(ref.id, options.force ?? false);
+}
+
+function driverOrThrow() {
+  const driver = currentDriver();
+  if (!driver) throw new RayError("ray.init() has not been called (cluster information is only available in the driver)");
+  return driver;
+}
+
+export interface NodeInfo {
+  NodeID: string;
+  Alive: boolean;
+  NodeManagerAddress: string;
+  NodeManagerHostname: string;
+  Resources: Record<string, number>;
+}
+
+export function clusterResources(): Record<string, number> {
+  const driver = driverOrThrow();
+  const os = require("node:os") as typeof import("node:os");
+  return {
+    CPU: driver.totalCpus,
+    memory: Math.floor(os.totalmem() * 0.7),
+    object_store_memory: Math.floor(os.totalmem() * 0.3),
+    "node:127.0.0.1": 1,
+    ...driver.customResources,
+  };
+}
+
+export function availableResources(): Record<string, number> {
+  const driver = driverOrThrow();
+  const total = clusterResources();
+  return { ...driver.availableResources(), memory: total.memory, object_store_memory: total.object_store_memory, "node:127.0.0.1": 1 };
+}
+
+export function nodes(): NodeInfo[] {
+  const driver = driverOrThrow();
+  return [{ NodeID: driver.nodeId, Alive: true, NodeManagerAddress: "127.0.0.1", NodeManagerHostname: driver.hostname(), Resources: clusterResources() }];
+}
+
+/** Chrome trace events of every task; written as JSON to `filename` when given. */
+export function timeline(filename?: string): TraceEvent[] {
+  const driver = driverOrThrow();
+  if (filename) driver.timeline.write(filename, driver.nodeId);
+  return driver.timeline.trace(driver.nodeId);
+}
+
+export function getWebuiUrl(): string {
+  return context?.webuiUrl ?? "";
+}

@@ -1,0 +1,26 @@
+// What `ray.*` calls talk to: the driver's runtime in the thread that called `init`, or,
+// inside a worker, a client that forwards nested calls to the driver.
+import type { Encoded } from "./codec";
+import type { ObjectRef } from "./object-ref";
+import type { SubmitOptions } from "./protocol";
+import type { Shipment } from "./shipping/ship";
+
+export interface Backend {
+  /** Submits a task; `args` are already encoded (refused values never get here). */
+  submit(shipment: Shipment, args: Encoded[], options: SubmitOptions): ObjectRef[];
+  put(value: Encoded): ObjectRef;
+  get(ids: string[], timeout?: number): Promise<unknown[]>;
+  /** The ids of those ready, at most numReturns of them. */
+  wait(ids: string[], numReturns: number, timeout?: number): Promise<Set<string>>;
+  cancel(id: string, force: boolean): void;
+}
+
+let backend: Backend | undefined;
+
+export function setBackend(next: Backend | undefined): void {
+  backend = next;
+}
+
+export function currentBackend(): Backend | undefined {
+  return backend;
+}

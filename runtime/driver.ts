@@ -1,0 +1,497 @@
+// The driver: the object store, the FIFO scheduler with CPU (and custom resource)
+// accounting, and the worker pool, in the main thread of the process that calls `init`.
+import { AsyncResource } from "node:async_hooks";
+import { availableParallelism, hostname } from "node:os";
+import { decode, Encoded, refIdOf } from "./codec";
+import { GetTimeoutError, makeTaskError, RayError, TaskCancelledError, WorkerCrashedError } from "./errors";
+import type { Backend } from "./backend";
+import { setBackend } from "./backend";
+import { newObjectId, randomHex } from "./ids";
+import { ObjectRef } from "./object-ref";
+import { ObjectStore } from "./object-store";
+import type { FromWorker, SubmitOptions, TaskMessage, TaskResult } from "./protocol";
+import type { Shipment, ShippedData, ShippedFunction } from "./shipping/ship";
+import { WorkerSlot } from "./worker-pool";
+import { TimelineEvent, Timeline } from "./timeline";
+
+export interface InitOptions {
+  numCpus?: number;
+  ignoreReinitError?: boolean;
+  logToDriver?: boolean;
+  resources?: Record<string, number>;
+  dashboard?: boolean;
+  dashboardHost?: string;
+  dashboardPort?: number;
+}
+
+interface Task {
+  id: number;
+  name: string;
+  shipment: Shipment;
+  args: Encoded[];
+  /** Top-level ref arguments not yet resolved. */
+  deps: string[];
+  refs: string[];
+  options: SubmitOptions;
+  retries: number;
+  state: "queued" | "running" | "finished";
+  cancelled?: "queued" | "force";
+  slot?: WorkerSlot;
+  /** The argument whose settling reschedules it. */
+  waitingOn?: string;
+  /** Where its output goes: the async context (the cell) that submitted it. */
+  context: AsyncResource;
+}
+
+const EPSILON = 1e-9;
+
+export class Driver implements Backend {
+  readonly store = new ObjectStore();
+  readonly nodeId = randomHex(28);
+  readonly timeline = new Timeline();
+  readonly totalCpus: number;
+  readonly customResources: Record<string, number>;
+  private freeCpus: number;
+  private readonly freeResources: Record<string, number>;
+  private readonly queue: Task[] = [];
+  private readonly tasks = new Map<number, Task>();
+  private readonly taskByRef = new Map<string, Task>();
+  private readonly functions = new Map<number, ShippedFunction>();
+  private readonly slots: WorkerSlot[] = [];
+  private nextTask = 0;
+  private nextWorker = 1;
+  private scheduled = false;
+  private active = 0;
+  private stopped = false;
+
+  constructor(readonly options: InitOptions) {
+    this.totalCpus = options.numCpus ?? availableParallelism();
+    if (!(this.totalCpus > 0)) throw new RangeError(`numCpus must be > 0, got ${String(options.numCpus)}`);
+    this.freeCpus = this.totalCpus;
+    this.customResources = { ...(options.resources ?? {}) };
+    this.freeResources = { ...this.customResources };
+    for (let i = 0; i < Math.ceil(this.totalCpus); i++) this.addWorker();
+  }
+
+  private addWorker(): WorkerSlot {
+    const slot = new WorkerSlot(this.nextWorker++, {
+      message: (s, m) => this.onMessage(s, m),
+      ready: () => this.schedule(),
+      exit: (s, reason) => this.onExit(s, reason),
+    });
+    this.slots.push(slot);
+    slot.start();
+    if (this.active > 0) slot.ref();
+    return slot;
+  }
+
+  // ---- submission ----
+
+  private register(fn: ShippedFunction, data: ShippedData[]): void {
+    this.functions.set(fn.id, fn);
+    for (const item of data) if (item.kind === "remote") this.register(item.fn, item.data);
+  }
+
+  submit(shipment: Shipment, args: Encoded[], options: SubmitOptions, refs?: string[]): ObjectRef[] {
+    if (this.stopped) throw new RayError("ray.shutdown() was called: call ray.init() again to submit tasks");
+    this.register(shipment.fn, shipment.data);
+    const ids = refs ?? Array.from({ length: options.numReturns }, () => newObjectId());
+    const task: Task = {
+      id: this.nextTask++,
+      name: options.name ?? shipment.fn.name,
+      shipment,
+      args,
+      deps: args.map(refIdOf).filter((id): id is string => id !== undefined),
+      refs: ids,
+      options,
+      retries: 0,
+      state: "queued",
+      context: new AsyncResource("tsray.task"),
+    };
+    for (const id of ids) {
+      this.store.create(id);
+      this.taskByRef.set(id, task);
+    }
+    this.tasks.set(task.id, task);
+    this.queue.push(task);
+    this.activity(+1);
+    this.schedule();
+    return ids.map((id) => new ObjectRef(id));
+  }
+
+  put(value: Encoded, id = newObjectId()): ObjectRef {
+    this.store.create(id);
+    this.store.settle(id, { value });
+    return new ObjectRef(id);
+  }
+
+  /** Workers (and so the process) are kept alive only while tasks are pending. */
+  private activity(delta: number): void {
+    const before = this.active;
+    this.active += delta;
+    if (before === 0 && this.active > 0) for (const slot of this.slots) slot.ref();
+    if (before > 0 && this.active === 0) for (const slot of this.slots) slot.unref();
+  }
+
+  // ---- scheduling ----
+
+  private schedule(): void {
+    if (this.scheduled || this.stopped) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      this.dispatch();
+    });
+  }
+
+  private fits(task: Task): boolean {
+    if (task.options.numCpus > this.freeCpus + EPSILON) return false;
+    for (const [name, amount] of Object.entries(task.options.resources)) if (!((this.freeResources[name] ?? 0) + EPSILON >= amount)) return false;
+    return true;
+  }
+
+  private acquire(task: Task, sign: 1 | -1): void {
+    this.freeCpus -= sign * task.options.numCpus;
+    for (const [name, amount] of Object.entries(task.options.resources)) this.freeResources[name] = (this.freeResources[name] ?? 0) - sign * amount;
+  }
+
+  private idleSlot(): WorkerSlot | undefined {
+    return this.slots.find((slot) => slot.ready && slot.assigned.length === 0);
+  }
+
+  /** Arguments settled? Fails the task if one of them failed. */
+  private argumentsReady(task: Task): boolean {
+    while (task.deps.length > 0) {
+      const entry = this.store.lookup(task.deps[0]);
+      if (entry.state === "pending") {
+        if (task.waitingOn !== task.deps[0]) {
+          task.waitingOn = task.deps[0];
+          this.store.onSettled(task.deps[0], () => this.schedule());
+        }
+        return false;
+      }
+      if (entry.state === "failed") {
+        this.finish(task, { error: entry.error! });
+        return false;
+      }
+      task.args = task.args.map((arg) => (refIdOf(arg) === task.deps[0] ? entry.value! : arg));
+      task.deps.shift();
+    }
+    return true;
+  }
+
+  private dispatch(): void {
+    const batches = new Map<WorkerSlot, TaskMessage[]>();
+    let write = 0;
+    let i = 0;
+    for (; i < this.queue.length; i++) {
+      const task = this.queue[i];
+      if (task.state !== "queued") continue;
+      // Nothing further can start: stop scanning (the queue may hold 200,000 tasks).
+      if (this.freeCpus <= EPSILON && task.options.numCpus > 0) {
+        this.queue[write++] = task;
+        i++;
+        break;
+      }
+      if (this.argumentsReady(task) && this.fits(task)) {
+        const slot = this.idleSlot() ?? this.extraWorkerIfLending();
+        if (slot && slot.ready) {
+          this.start(task, slot, batches);
+          continue;
+        }
+        if (!slot) {
+          this.queue[write++] = task;
+          i++;
+          break;
+        }
+      }
+      if (task.state === "queued") this.queue[write++] = task;
+    }
+    // Compact: keep the unstarted tasks, in order.
+    for (; i < this.queue.length; i++) this.queue[write++] = this.queue[i];
+    this.queue.length = write;
+    for (const [slot, tasks] of batches) slot.send(tasks);
+  }
+
+  /** A task blocked in `get` lends its CPU; if every worker is taken, another worker runs the next task. */
+  private extraWorkerIfLending(): WorkerSlot | undefined {
+    const lending = this.slots.filter((slot) => slot.lending).length;
+    const starting = this.slots.some((slot) => !slot.ready && !slot.terminating);
+    if (lending === 0 || starting) return undefined;
+    return this.addWorker();
+  }
+
+  private start(task: Task, slot: WorkerSlot, batches: Map<WorkerSlot, TaskMessage[]>): void {
+    task.state = "running";
+    task.slot = slot;
+    this.acquire(task, 1);
+    slot.assigned.push(task.id);
+    const fn = task.shipment.fn;
+    const message: TaskMessage = {
+      task: task.id,
+      name: task.name,
+      fn: slot.knownFunctions.has(fn.id) ? fn.id : fn,
+      data: task.shipment.data,
+      args: task.args,
+      numReturns: task.options.numReturns,
+    };
+    slot.knownFunctions.add(fn.id);
+    let batch = batches.get(slot);
+    if (!batch) batches.set(slot, (batch = []));
+    batch.push(message);
+  }
+
+  // ---- completion ----
+
+  private finish(task: Task, outcome: { values: Encoded[] } | { error: Error }): void {
+    if (task.state === "finished") return;
+    if (task.state === "running") {
+      if (!task.slot?.lending) this.acquire(task, -1);
+      const slot = task.slot!;
+      slot.lending = false;
+      const at = slot.assigned.indexOf(task.id);
+      if (at >= 0) slot.assigned.splice(at, 1);
+    }
+    task.state = "finished";
+    this.tasks.delete(task.id);
+    task.refs.forEach((id, i) => {
+      this.taskByRef.delete(id);
+      this.store.settle(id, "values" in outcome ? { value: outcome.values[i] } : { error: outcome.error });
+    });
+    task.shipment = undefined as never;
+    task.args = [];
+    this.activity(-1);
+    this.schedule();
+  }
+
+  private onResult(slot: WorkerSlot, result: TaskResult): void {
+    const task = this.tasks.get(result.task);
+    if (!task) return;
+    const fnId = task.shipment.fn.id;
+    this.timeline.add({ name: task.name, worker: slot.index, start: result.start, end: result.end, ok: result.ok });
+    const where = `pid=${process.pid}, worker=${slot.index}`;
+    if (result.ok) this.finish(task, { values: result.values! });
+    else this.finish(task, { error: makeTaskError(`ray::${task.name}()`, result.error!, where) });
+    if (task.options.maxCalls > 0) {
+      const calls = (slot.calls.get(fnId) ?? 0) + 1;
+      slot.calls.set(fnId, calls);
+      if (calls >= task.options.maxCalls && slot.assigned.length === 0) this.recycle(slot);
+    }
+  }
+
+  private recycle(slot: WorkerSlot): void {
+    this.removeSlot(slot);
+    void slot.terminate();
+    this.addWorker();
+  }
+
+  private removeSlot(slot: WorkerSlot): void {
+    const at = this.slots.indexOf(slot);
+    if (at >= 0) this.slots.splice(at, 1);
+  }
+
+  private onExit(slot: WorkerSlot, reason: string): void {
+    if (!this.slots.includes(slot)) return;
+    this.removeSlot(slot);
+    for (const id of [...slot.assigned]) {
+      const task = this.tasks.get(id);
+      if (!task) continue;
+      if (task.cancelled) {
+        this.finish(task, { error: new TaskCancelledError(`ray::${task.name}()`) });
+      } else if (task.options.maxRetries === -1 || task.retries < task.options.maxRetries) {
+        task.retries++;
+        if (!slot.lending) this.acquire(task, -1);
+        task.state = "queued";
+        task.slot = undefined;
+        this.queue.unshift(task);
+      } else {
+        task.slot = slot;
+        this.finish(task, { error: new WorkerCrashedError(`worker ${slot.index} (${reason}), running ray::${task.name}()`) });
+      }
+    }
+    slot.assigned.length = 0;
+    if (!this.stopped && !slot.terminating) {
+      // A dead worker is replaced, unless it was an extra one lent for a blocked task.
+      const base = this.slots.filter((s) => !s.terminating).length;
+      if (base < Math.ceil(this.totalCpus)) this.addWorker();
+    }
+    this.schedule();
+  }
+
+  private onMessage(slot: WorkerSlot, message: FromWorker): void {
+    switch (message.t) {
+      case "done":
+        for (const result of message.results) this.onResult(slot, result);
+        return;
+      case "log":
+        return this.log(slot, message.task, message.text);
+      case "submit": {
+        const fn = this.functions.get(message.fn)!;
+        this.submit({ fn, data: message.data }, message.args, message.options, message.refs);
+        return;
+      }
+      case "put":
+        this.put(message.value, message.id);
+        return;
+      case "get":
+        this.get(message.ids, message.timeout).then(
+          () => slot.post({ t: "reply", req: message.req, ok: true, value: message.ids.map((id) => this.store.lookup(id).value) }),
+          (error: Error) => slot.post({ t: "reply", req: message.req, ok: false, error: { name: error.name, message: error.message, stack: error.stack ?? "" } })
+        );
+        return;
+      case "wait":
+        this.wait(message.ids, message.numReturns, message.timeout).then((ready) =>
+          slot.post({ t: "reply", req: message.req, ok: true, value: [...ready] })
+        );
+        return;
+      case "cancel":
+        return this.cancel(message.id, message.force);
+      case "blocked":
+        return this.lend(slot, message.task, message.blocked);
+    }
+  }
+
+  private lend(slot: WorkerSlot, taskId: number, blocked: boolean): void {
+    const task = this.tasks.get(taskId);
+    if (!task || task.state !== "running" || slot.lending === blocked) return;
+    slot.lending = blocked;
+    this.acquire(task, blocked ? -1 : 1);
+    if (blocked) this.schedule();
+  }
+
+  private log(slot: WorkerSlot, taskId: number, text: string): void {
+    if (this.options.logToDriver === false) return;
+    const task = this.tasks.get(taskId);
+    const name = task?.name ?? "worker";
+    const prefix = `(${name} pid=${process.pid}, worker=${slot.index}) `;
+    const lines = text.replace(/\n$/, "").split("\n").map((line) => prefix + line).join("\n") + "\n";
+    const print = () => process.stdout.write(lines);
+    if (task) task.context.runInAsyncScope(print);
+    else print();
+  }
+
+  // ---- get / wait / cancel ----
+
+  get(ids: string[], timeout?: number): Promise<unknown[]> {
+    return new Promise((resolve, reject) => {
+      let left = 0;
+      let timer: NodeJS.Timeout | undefined;
+      let done = false;
+      const settle = (error?: Error) => {
+        if (done) return;
+        if (error) {
+          done = true;
+          clearTimeout(timer);
+          return reject(error);
+        }
+        if (left > 0) return;
+        done = true;
+        clearTimeout(timer);
+        resolve(ids.map((id) => decode(this.store.lookup(id).value!)));
+      };
+      for (const id of ids) {
+        const entry = this.store.lookup(id);
+        // A failed task fails the get at once, without waiting for the rest.
+        if (entry.state === "failed") return settle(entry.error);
+        if (entry.state === "pending") {
+          left++;
+          this.store.onSettled(id, () => {
+            left--;
+            const settled = this.store.lookup(id);
+            settle(settled.state === "failed" ? settled.error : undefined);
+          });
+        }
+      }
+      if (timeout !== undefined && left > 0) {
+        timer = setTimeout(() => {
+          if (done) return;
+          done = true;
+          reject(new GetTimeoutError());
+        }, timeout * 1000);
+      }
+      settle();
+    });
+  }
+
+  wait(ids: string[], numReturns: number, timeout?: number): Promise<Set<string>> {
+    return new Promise((resolve) => {
+      const ready = () => ids.filter((id) => this.store.lookup(id).state !== "pending");
+      let done = false;
+      let timer: NodeJS.Timeout | undefined;
+      const finish = () => {
+        done = true;
+        clearTimeout(timer);
+        resolve(new Set(ready().slice(0, numReturns)));
+      };
+      if (ready().length >= numReturns || timeout === 0) return finish();
+      for (const id of ids) this.store.onSettled(id, () => !done && ready().length >= numReturns && finish());
+      if (timeout !== undefined) timer = setTimeout(() => !done && finish(), timeout * 1000);
+    });
+  }
+
+  cancel(id: string, force: boolean): void {
+    const task = this.taskByRef.get(id);
+    if (!task || task.state === "finished") return;
+    if (task.state === "queued") {
+      task.cancelled = "queued";
+      this.finish(task, { error: new TaskCancelledError(`ray::${task.name}()`) });
+    } else if (force && task.slot) {
+      task.cancelled = "force";
+      const slot = task.slot;
+      this.onExit(slot, "cancelled with force");
+      void slot.terminate();
+    }
+  }
+
+  // ---- info and shutdown ----
+
+  availableResources(): Record<string, number> {
+    const out: Record<string, number> = {};
+    if (this.freeCpus > EPSILON) out.CPU = Math.round(this.freeCpus * 1e4) / 1e4;
+    for (const [name, amount] of Object.entries(this.freeResources)) if (amount > EPSILON) out[name] = amount;
+    return out;
+  }
+
+  hostname(): string {
+    return hostname();
+  }
+
+  async shutdown(): Promise<void> {
+    this.stopped = true;
+    const slots = [...this.slots];
+    this.slots.length = 0;
+    await Promise.all(slots.map((slot) => slot.terminate()));
+    for (const task of this.tasks.values()) {
+      task.state = "finished";
+      for (const id of task.refs) this.store.settle(id, { error: new TaskCancelledError(`ray::${task.name}() (ray.shutdown() was called)`) });
+    }
+    this.tasks.clear();
+    this.queue.length = 0;
+  }
+}
+
+let driver: Driver | undefined;
+
+export function currentDriver(): Driver | undefined {
+  return driver;
+}
+
+export function startDriver(options: InitOptions): Driver {
+  driver = new Driver(options);
+  setBackend(driver);
+  return driver;
+}
+
+export function stopDriver(): Driver | undefined {
+  const stopping = driver;
+  driver = undefined;
+  setBackend(undefined);
+  return stopping;
+}
+
+export function autoInit(): Backend {
+  if (!driver) (require("./api") as typeof import("./api")).init();
+  return driver!;
+}
+
+export type { TimelineEvent };

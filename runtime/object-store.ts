@@ -1,0 +1,56 @@
+// The driver's objects: each ref's state (pending, ready with its encoded value, or failed
+// with the error `get` rejects with) and who is waiting for it.
+import type { Encoded } from "./codec";
+
+export interface ObjectEntry {
+  state: "pending" | "ready" | "failed";
+  value?: Encoded;
+  error?: Error;
+  waiters?: (() => void)[];
+}
+
+export class ObjectStore {
+  private readonly entries = new Map<string, ObjectEntry>();
+
+  create(id: string): ObjectEntry {
+    const entry: ObjectEntry = { state: "pending" };
+    this.entries.set(id, entry);
+    return entry;
+  }
+
+  lookup(id: string): ObjectEntry {
+    const entry = this.entries.get(id);
+    if (!entry) throw new Error(`ObjectRef(${id}) is unknown to this runtime (was it made before a ray.shutdown()?)`);
+    return entry;
+  }
+
+  has(id: string): boolean {
+    return this.entries.has(id);
+  }
+
+  settle(id: string, outcome: { value: Encoded } | { error: Error }): void {
+    const entry = this.entries.get(id);
+    if (!entry || entry.state !== "pending") return;
+    if ("value" in outcome) Object.assign(entry, { state: "ready", value: outcome.value });
+    else Object.assign(entry, { state: "failed", error: outcome.error });
+    const waiters = entry.waiters;
+    entry.waiters = undefined;
+    if (waiters) for (const wake of waiters) wake();
+  }
+
+  /** Calls `wake` once the entry is settled (now, if it is). */
+  onSettled(id: string, wake: () => void): void {
+    const entry = this.lookup(id);
+    if (entry.state !== "pending") wake();
+    else (entry.waiters ??= []).push(wake);
+  }
+
+  /** Fails every pending entry (at shutdown: no ref stays pending forever). */
+  failPending(error: () => Error): void {
+    for (const [id, entry] of this.entries) if (entry.state === "pending") this.settle(id, { error: error() });
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}

@@ -1,0 +1,49 @@
+// Messages on the channel between the driver and each worker (a MessagePort handed over
+// once at spawn; threads.js carries nothing per task).
+import type { Encoded } from "./codec";
+import type { ThrownInfo } from "./errors";
+import type { ShippedData, ShippedFunction } from "./shipping/ship";
+
+export interface TaskMessage {
+  task: number;
+  name: string;
+  /** The function's code the first time this worker sees it, its id afterwards. */
+  fn: ShippedFunction | number;
+  data: ShippedData[];
+  args: Encoded[];
+  numReturns: number;
+}
+
+export interface TaskResult {
+  task: number;
+  ok: boolean;
+  values?: Encoded[];
+  error?: ThrownInfo;
+  start: number;
+  end: number;
+}
+
+/** Options of a nested `.remote()` call, as the driver's scheduler needs them. */
+export interface SubmitOptions {
+  numCpus: number;
+  numReturns: number;
+  maxRetries: number;
+  maxCalls: number;
+  resources: Record<string, number>;
+  name?: string;
+}
+
+export type ToWorker =
+  | { t: "tasks"; tasks: TaskMessage[] }
+  | { t: "reply"; req: number; ok: true; value: unknown }
+  | { t: "reply"; req: number; ok: false; error: ThrownInfo };
+
+export type FromWorker =
+  | { t: "done"; results: TaskResult[] }
+  | { t: "log"; task: number; text: string }
+  | { t: "submit"; fn: number; data: ShippedData[]; args: Encoded[]; options: SubmitOptions; refs: string[] }
+  | { t: "put"; id: string; value: Encoded }
+  | { t: "get"; req: number; ids: string[]; timeout?: number }
+  | { t: "wait"; req: number; ids: string[]; numReturns: number; timeout?: number }
+  | { t: "cancel"; id: string; force: boolean }
+  | { t: "blocked"; task: number; blocked: boolean };

@@ -1,0 +1,95 @@
+// `ray.remote(fn)`: a RemoteFunction keeps fn's parameter types (each may also be given as
+// an ObjectRef) and its `.remote()` returns refs to the awaited result.
+import { currentBackend } from "./backend";
+import { CannotCopyError, encode, Encoded } from "./codec";
+import { ObjectRef } from "./object-ref";
+import type { SubmitOptions } from "./protocol";
+import { ship, SHIP, Shipment, Shippable } from "./shipping/ship";
+import { ensureDriver } from "./driver-access";
+
+export interface RemoteOptions {
+  /** CPUs the task holds while it runs (default 1; fractions allowed). */
+  numCpus?: number;
+  /** N > 1: `.remote()` returns N refs and the function returns N values (an array). */
+  numReturns?: number;
+  /** Retries after the worker running the task dies (default 3). */
+  maxRetries?: number;
+  /** Recycle the worker after it ran this many of these tasks (0: never). */
+  maxCalls?: number;
+  /** Custom resources the task needs, e.g. { GPU: 1 }. */
+  resources?: Record<string, number>;
+  /** The task's name, in errors, logs and the timeline (default: the function's name). */
+  name?: string;
+}
+
+export type RemoteArgs<A extends unknown[]> = { [K in keyof A]: A[K] | ObjectRef<A[K]> };
+
+/** Refs for numReturns > 1: one per element of the returned tuple. */
+export type MultipleRefs<R> = R extends readonly unknown[] ? { [K in keyof R]: ObjectRef<R[K]> } : ObjectRef<unknown>[];
+
+export type RefsFor<O, R> = O extends { numReturns: infer N } ? (N extends 1 ? ObjectRef<R> : MultipleRefs<R>) : ObjectRef<R>;
+
+const DEFAULTS: Required<Omit<RemoteOptions, "name" | "resources">> = { numCpus: 1, numReturns: 1, maxRetries: 3, maxCalls: 0 };
+
+function checkOptions(options: RemoteOptions): void {
+  const known = new Set(["numCpus", "numReturns", "maxRetries", "maxCalls", "resources", "name"]);
+  for (const key of Object.keys(options)) if (!known.has(key)) throw new TypeError(`ray.remote: unknown option '${key}' (known: ${[...known].join(", ")})`);
+  const { numCpus, numReturns, maxRetries, maxCalls } = options;
+  if (numCpus !== undefined && !(typeof numCpus === "number" && numCpus >= 0)) throw new RangeError(`numCpus must be a number >= 0, got ${String(numCpus)}`);
+  if (numReturns !== undefined && !(Number.isInteger(numReturns) && numReturns >= 1)) throw new RangeError(`numReturns must be an integer >= 1, got ${String(numReturns)}`);
+  if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && maxRetries >= -1)) throw new RangeError(`maxRetries must be an integer >= -1 (-1: forever), got ${String(maxRetries)}`);
+  if (maxCalls !== undefined && !(Number.isInteger(maxCalls) && maxCalls >= 0)) throw new RangeError(`maxCalls must be an integer >= 0, got ${String(maxCalls)}`);
+}
+
+export class RemoteFunction<A extends unknown[] = unknown[], R = unknown, Out = ObjectRef<R>> implements Shippable {
+  private readonly options_: RemoteOptions;
+
+  /** `source`: the function (in the driver) or, in a worker, what the driver shipped. */
+  constructor(private readonly source: Function | Shipment, options: RemoteOptions = {}) {
+    checkOptions(options);
+    this.options_ = { ...options };
+  }
+
+  get name(): string {
+    return this.options_.name || (typeof this.source === "function" ? this.source.name : this.source.fn.name) || "anonymous";
+  }
+
+  /** Submits a task now; returns its ref (or refs, with numReturns > 1) at once. */
+  remote(...args: RemoteArgs<A>): Out {
+    const backend = currentBackend() ?? ensureDriver();
+    const shipment = typeof this.source === "function" ? ship(this.source) : this.source;
+    const encoded: Encoded[] = args.map((arg, i) => {
+      try {
+        return encode(arg, `argument ${i + 1}`);
+      } catch (error) {
+        if (error instanceof CannotCopyError) throw new TypeError(`${this.name}.remote(): ${error.message}; pass data (or an ObjectRef) instead`);
+        throw error;
+      }
+    });
+    const refs = backend.submit(shipment, encoded, this.submitOptions());
+    return (this.submitOptions().numReturns === 1 ? refs[0] : refs) as Out;
+  }
+
+  /** A copy with these options changed. */
+  options<O extends RemoteOptions>(options: O): RemoteFunction<A, R, RefsFor<O, R> extends ObjectRef<R> ? (O extends { numReturns: number } ? RefsFor<O, R> : Out) : RefsFor<O, R>> {
+    return new RemoteFunction(this.source, { ...this.options_, ...options }) as never;
+  }
+
+  private submitOptions(): SubmitOptions {
+    const o = { ...DEFAULTS, ...this.options_ };
+    return { numCpus: o.numCpus, numReturns: o.numReturns, maxRetries: o.maxRetries, maxCalls: o.maxCalls, resources: o.resources ?? {}, name: this.name };
+  }
+
+  [SHIP](): { shipment: Shipment; options: unknown } {
+    return { shipment: typeof this.source === "function" ? ship(this.source) : this.source, options: this.options_ };
+  }
+
+  toString(): string {
+    return `RemoteFunction(${this.name})`;
+  }
+}
+
+/** In a worker: the handle for a remote function the driver sent along. */
+export function remoteFromShipment(shipment: Shipment, options: unknown): RemoteFunction {
+  return new RemoteFunction(shipment, options as RemoteOptions);
+}

@@ -1,0 +1,250 @@
+// Turns a function into what a worker needs to run it (API.md section 3): its source, and
+// the top-level declarations it uses, found by name in the script that defined it:
+//   - in a cell: tslab's exports (every cell's top-level declarations) and the cell's
+//     own imports; in a module file: its top-level statements and its exports;
+//   - functions and classes travel as source (their own names resolved the same way),
+//     modules as a specifier the worker imports again, remote functions as handles,
+//     anything else as a copy of its value now (that is, at submission).
+// A name that resolves to none of these (a closure's local variable) is refused, by name.
+import { join } from "node:path";
+import { encode, CannotCopyError, Encoded } from "../codec";
+import { FreeNames, freeNamesOf, topLevelDeclarations, TopLevelDeclaration } from "./free-names";
+import { FunctionOrigin, locateFunction, positionOf, ScriptInfo } from "./locate";
+import { moduleSourceOf, ModuleSource } from "./modules";
+
+/** Maps lines of the shipped code back to where they were written. */
+export interface Segment {
+  startLine: number;
+  lineCount: number;
+  url: string;
+  line: number;
+  column: number;
+  /** Characters the shipped code puts before the source on its first line. */
+  prefix: number;
+}
+
+export interface ShippedFunction {
+  id: number;
+  name: string;
+  /** `(function (__tsray_data, __tsray_import, require) { ...; return <fn>; })` */
+  code: string;
+  requireFrom: string;
+  segments: Segment[];
+}
+
+export type ShippedData =
+  | { kind: "value"; encoded: Encoded }
+  | { kind: "remote"; fn: ShippedFunction; data: ShippedData[]; options: unknown };
+
+export interface Shipment {
+  fn: ShippedFunction;
+  data: ShippedData[];
+}
+
+/** Implemented by remote functions (and later actor handles): how to send them along. */
+export const SHIP = Symbol("tsray.ship");
+export interface Shippable {
+  [SHIP](): { shipment: Shipment; options: unknown };
+}
+
+export class RefusedFunctionError extends TypeError {
+  constructor(message: string) {
+    super(message);
+    this.name = "TypeError";
+  }
+}
+
+interface Analysis {
+  id: number;
+  source: string;
+  origin?: FunctionOrigin;
+  names: FreeNames;
+}
+
+const analyses = new WeakMap<Function, Analysis>();
+const declarationsByScript = new WeakMap<ScriptInfo, Map<string, TopLevelDeclaration>>();
+const shippedByKey = new Map<string, ShippedFunction>();
+let nextId = 0;
+
+/** `foo() {}` (a method) and `async foo() {}` are not expressions; `function` makes them so. */
+function asExpression(source: string): string {
+  if (/^(class|function)\b/.test(source) || /^async\s+(function\b|\(|[\w$]+\s*=>)/.test(source)) return source;
+  if (/^(\(|[\w$]+\s*=>)/.test(source)) return source;
+  const method = /^(async\s+)?(\*?\s*)([\w$]+)\s*\(/.exec(source);
+  if (method) return `${method[1] ?? ""}function${method[2] ? "*" : ""} ${source.slice(method[0].length - 1 - method[3].length)}`;
+  return source;
+}
+
+function analyse(fn: Function): Analysis {
+  let analysis = analyses.get(fn);
+  if (!analysis) {
+    const raw = Function.prototype.toString.call(fn);
+    const source = asExpression(raw);
+    const origin = source === raw ? locateFunction(fn) : undefined;
+    analysis = { id: nextId++, source, origin, names: freeNamesOf(source) };
+    analyses.set(fn, analysis);
+  }
+  return analysis;
+}
+
+function declarationsOf(script: ScriptInfo): Map<string, TopLevelDeclaration> {
+  let declarations = declarationsByScript.get(script);
+  if (!declarations) {
+    declarations = topLevelDeclarations(script.source);
+    declarationsByScript.set(script, declarations);
+  }
+  return declarations;
+}
+
+function tslabExports(): Record<string, unknown> | undefined {
+  return (globalThis as { __tslab__?: { exports: Record<string, unknown> } }).__tslab__?.exports;
+}
+
+/** A script is a module file when it has a path; otherwise it is a cell (or other vm code). */
+function isFile(url: string): boolean {
+  return url.startsWith("/") || url.startsWith("file:") || /^[A-Za-z]:\\/.test(url);
+}
+
+function fileOf(url: string): string {
+  return url.startsWith("file:") ? new URL(url).pathname : url;
+}
+
+const PROVIDED = new Set(["require", "exports", "module", "__filename", "__dirname"]);
+
+interface Context {
+  script?: ScriptInfo;
+  /** Where `exports.X` and (in a cell) bare names are looked up. */
+  exports?: Record<string, unknown>;
+  inCell: boolean;
+}
+
+function contextOf(origin: FunctionOrigin | undefined): Context {
+  if (!origin) return { exports: tslabExports(), inCell: tslabExports() !== undefined };
+  const url = origin.script.url;
+  if (isFile(url)) return { script: origin.script, exports: require.cache[fileOf(url)]?.exports, inCell: false };
+  return { script: origin.script, exports: tslabExports(), inCell: true };
+}
+
+class Planner {
+  private readonly lines: string[] = [];
+  private readonly segments: Segment[] = [];
+  private readonly keyParts: string[] = [];
+  private readonly defined = new Set<string>();
+  private readonly seenStatements = new Set<TopLevelDeclaration>();
+  private readonly exportNames = new Set<string>();
+  readonly data: ShippedData[] = [];
+
+  constructor(private readonly entryName: string) {}
+
+  private refuse(name: string, why: string): never {
+    throw new RefusedFunctionError(
+      `ray.remote: ${this.entryName} uses '${name}', which ${why}. A remote function may use its parameters, ` +
+        `globals, the preloaded names and top-level declarations (of any cell, or of its module); ` +
+        `pass '${name}' as an argument instead.`
+    );
+  }
+
+  private emit(code: string, origin?: { url: string; line: number; column: number }, prefix = 0): void {
+    if (origin) this.segments.push({ startLine: this.lines.length + 1, lineCount: code.split("\n").length, prefix, ...origin });
+    this.lines.push(...code.split("\n"));
+  }
+
+  private resolveNames(names: FreeNames, context: Context): void {
+    for (const name of names.exportsRefs) {
+      if (!context.exports || !(name in context.exports)) this.refuse(`exports.${name}`, "is not a declaration of an earlier cell or of its module");
+      this.exportNames.add(name);
+      this.resolveValue(name, context.exports[name]);
+    }
+    for (const name of names.free) this.resolveName(name, context);
+  }
+
+  private resolveName(name: string, context: Context): void {
+    if (this.defined.has(name) || PROVIDED.has(name)) return;
+    const declaration = context.script ? declarationsOf(context.script).get(name) : undefined;
+    if (context.inCell && context.exports && name in context.exports) return this.resolveValue(name, context.exports[name]);
+    if (declaration && (declaration.isImport || !context.inCell)) return this.resolveStatement(declaration, context);
+    if (name in globalThis) return;
+    if (declaration) this.refuse(name, "was not declared yet when the task was submitted (declare it before the call)");
+    this.refuse(name, "is not a top-level declaration (a variable local to an enclosing function?)");
+  }
+
+  private resolveStatement(declaration: TopLevelDeclaration, context: Context): void {
+    if (this.seenStatements.has(declaration)) return;
+    this.seenStatements.add(declaration);
+    const script = context.script!;
+    for (const name of declarationsOf(script).keys()) if (declarationsOf(script).get(name) === declaration) this.defined.add(name);
+    this.resolveNames(declaration.names, context);
+    this.keyParts.push(`t:${script.url}:${declaration.start}`);
+    this.emit(declaration.text, { url: script.url, ...positionOf(script.source, declaration.start) });
+  }
+
+  private resolveValue(name: string, value: unknown): void {
+    if (this.defined.has(name)) return;
+    this.defined.add(name);
+    if (value !== null && (typeof value === "object" || typeof value === "function") && SHIP in (value as object)) {
+      const { shipment, options } = (value as Shippable)[SHIP]();
+      this.bindData(name, { kind: "remote", fn: shipment.fn, data: shipment.data, options });
+      return;
+    }
+    const module = moduleSourceOf(value);
+    if (module) return this.bindModule(name, module);
+    if (typeof value === "function") {
+      const analysis = analyse(value);
+      if (/\{\s*\[native code\]\s*\}$/.test(analysis.source)) this.refuse(name, "is a built-in function that cannot be sent");
+      this.resolveNames(analysis.names, contextOf(analysis.origin));
+      this.keyParts.push(`s:${name}:${analysis.id}`);
+      const prefix = `const ${name} = (`;
+      const origin = analysis.origin && { url: analysis.origin.script.url, line: analysis.origin.line, column: analysis.origin.column };
+      this.emit(`${prefix}${analysis.source});`, origin, prefix.length);
+      return;
+    }
+    try {
+      this.bindData(name, { kind: "value", encoded: encode(value, name) });
+    } catch (error) {
+      if (error instanceof CannotCopyError) this.refuse(name, `has a value that cannot be copied (${error.path} ${error.message.slice(error.path.length + 1)})`);
+      throw error;
+    }
+  }
+
+  private bindData(name: string, data: ShippedData): void {
+    this.keyParts.push(`d:${name}:${this.data.length}:${data.kind}`);
+    this.emit(`let ${name} = __tsray_data[${this.data.length}];`);
+    this.data.push(data);
+  }
+
+  private bindModule(name: string, module: ModuleSource): void {
+    this.keyParts.push(`m:${name}:${module.specifier}:${module.key ?? ""}:${module.star ? 1 : 0}`);
+    this.emit(`const ${name} = __tsray_import(${JSON.stringify(module)});`);
+  }
+
+  plan(fn: Function): Shipment {
+    const analysis = analyse(fn);
+    const context = contextOf(analysis.origin);
+    this.resolveNames(analysis.names, context);
+    for (const name of this.exportNames) this.emit(`exports.${name} = ${name};`);
+    const prefix = "return (";
+    const origin = analysis.origin && { url: analysis.origin.script.url, line: analysis.origin.line, column: analysis.origin.column };
+    this.emit(`${prefix}${analysis.source});`, origin, prefix.length);
+    const key = `${analysis.id}|${this.keyParts.join("|")}`;
+    let shipped = shippedByKey.get(key);
+    if (!shipped) {
+      const requireFrom = context.script && isFile(context.script.url) ? fileOf(context.script.url) : join(process.cwd(), "notebook.js");
+      shipped = {
+        id: nextId++,
+        name: fn.name || "anonymous",
+        // The header is one line, so segment lines are offset by exactly one.
+        code: `(function (__tsray_data, __tsray_import, require) { const exports = {};\n${this.lines.join("\n")}\n})`,
+        requireFrom,
+        segments: this.segments.map((s) => ({ ...s, startLine: s.startLine + 1 })),
+      };
+      shippedByKey.set(key, shipped);
+    }
+    return { fn: shipped, data: this.data };
+  }
+}
+
+/** What a worker needs to run `fn` now; throws RefusedFunctionError naming what cannot be sent. */
+export function ship(fn: Function): Shipment {
+  return new Planner(`'${fn.name || "the function"}'`).plan(fn);
+}
+

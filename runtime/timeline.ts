@@ -1,0 +1,52 @@
+// `ray.timeline()`: Chrome trace events ("X" complete events, microseconds) of every
+// finished task: its name, worker (as the thread), start and duration.
+import { writeFileSync } from "node:fs";
+
+export interface TimelineEvent {
+  name: string;
+  worker: number;
+  /** Epoch milliseconds. */
+  start: number;
+  end: number;
+  ok: boolean;
+}
+
+export interface TraceEvent {
+  name: string;
+  cat: string;
+  ph: "X";
+  ts: number;
+  dur: number;
+  pid: string;
+  tid: string;
+  args: { worker: number; start: number; end: number; ok: boolean };
+}
+
+/** Oldest events are dropped past this many. */
+const MAX_EVENTS = 100_000;
+
+export class Timeline {
+  private events: TimelineEvent[] = [];
+
+  add(event: TimelineEvent): void {
+    this.events.push(event);
+    if (this.events.length > MAX_EVENTS * 1.5) this.events = this.events.slice(-MAX_EVENTS);
+  }
+
+  trace(node: string): TraceEvent[] {
+    return this.events.slice(-MAX_EVENTS).map((e) => ({
+      name: e.name,
+      cat: "task",
+      ph: "X",
+      ts: Math.round(e.start * 1000),
+      dur: Math.round((e.end - e.start) * 1000),
+      pid: `Node ${node}`,
+      tid: `worker ${e.worker}`,
+      args: { worker: e.worker, start: e.start / 1000, end: e.end / 1000, ok: e.ok },
+    }));
+  }
+
+  write(filename: string, node: string): void {
+    writeFileSync(filename, JSON.stringify(this.trace(node), null, 1));
+  }
+}

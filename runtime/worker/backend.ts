@@ -1,0 +1,74 @@
+// `ray` inside a task: nested submissions, gets and waits go to the driver. While a task
+// waits for the driver, it tells it so, and the driver lends its CPU to other tasks (so
+// that tasks waiting for their own nested tasks cannot deadlock the pool).
+import type { Backend } from "../backend";
+import { decode, Encoded } from "../codec";
+import { newObjectId } from "../ids";
+import { ObjectRef } from "../object-ref";
+import type { FromWorker, SubmitOptions, ToWorker } from "../protocol";
+import type { Shipment } from "../shipping/ship";
+
+let currentTask = -1;
+
+export function setCurrentTask(task: number): void {
+  currentTask = task;
+}
+
+export class WorkerBackend implements Backend {
+  private nextRequest = 0;
+  private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+
+  constructor(private readonly send: (message: FromWorker) => void) {}
+
+  submit(shipment: Shipment, args: Encoded[], options: SubmitOptions): ObjectRef[] {
+    const refs = Array.from({ length: options.numReturns }, () => newObjectId());
+    this.send({ t: "submit", fn: shipment.fn.id, data: shipment.data, args, options, refs });
+    return refs.map((id) => new ObjectRef(id));
+  }
+
+  put(value: Encoded): ObjectRef {
+    const id = newObjectId();
+    this.send({ t: "put", id, value });
+    return new ObjectRef(id);
+  }
+
+  private async request(message: FromWorker & { req: number }): Promise<unknown> {
+    const task = currentTask;
+    this.send({ t: "blocked", task, blocked: true });
+    try {
+      return await new Promise((resolve, reject) => {
+        this.pending.set(message.req, { resolve, reject });
+        this.send(message);
+      });
+    } finally {
+      this.send({ t: "blocked", task, blocked: false });
+    }
+  }
+
+  async get(ids: string[], timeout?: number): Promise<unknown[]> {
+    const values = (await this.request({ t: "get", req: this.nextRequest++, ids, timeout })) as Encoded[];
+    return values.map(decode);
+  }
+
+  async wait(ids: string[], numReturns: number, timeout?: number): Promise<Set<string>> {
+    return new Set((await this.request({ t: "wait", req: this.nextRequest++, ids, numReturns, timeout })) as string[]);
+  }
+
+  cancel(id: string, force: boolean): void {
+    this.send({ t: "cancel", id, force });
+  }
+
+  reply(message: ToWorker): void {
+    if (message.t !== "reply") return;
+    const pending = this.pending.get(message.req);
+    this.pending.delete(message.req);
+    if (!pending) return;
+    if (message.ok) pending.resolve(message.value);
+    else {
+      const error = new Error(message.error.message);
+      error.name = message.error.name;
+      error.stack = message.error.stack;
+      pending.reject(error);
+    }
+  }
+}

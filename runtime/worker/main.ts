@@ -1,0 +1,145 @@
+// A worker thread: started through threads.js (expose/spawn) only to receive its
+// MessagePort; tasks and results then travel on that port, in batches.
+import vm from "node:vm";
+import { createRequire } from "node:module";
+import { MessagePort } from "node:worker_threads";
+import { expose } from "threads/worker";
+import { decode, encode, Encoded } from "../codec";
+import { builtinErrorName, ThrownInfo } from "../errors";
+import type { FromWorker, TaskMessage, TaskResult, ToWorker } from "../protocol";
+import type { ShippedData, ShippedFunction } from "../shipping/ship";
+import { mapStack, shippedFilename } from "./stack";
+import { WorkerBackend, setCurrentTask } from "./backend";
+import { setBackend } from "../backend";
+import { remoteFromShipment } from "../remote-function";
+
+const functions = new Map<number, { shipped: ShippedFunction; entry?: Function; factory: Function }>();
+let port: MessagePort;
+const queue: TaskMessage[] = [];
+let results: TaskResult[] = [];
+let running = false;
+let currentTask = -1;
+
+function send(message: FromWorker): void {
+  port.postMessage(message);
+}
+
+function importer(requireFrom: string) {
+  const req = createRequire(requireFrom);
+  return (module: { specifier: string; key?: string; star?: boolean }) => {
+    const mod = req(module.specifier);
+    if (module.key !== undefined) return mod[module.key];
+    if (module.star && !mod.__esModule) return { ...mod, default: mod };
+    return mod;
+  };
+}
+
+function dataValue(data: ShippedData): unknown {
+  if (data.kind === "value") return decode(data.encoded);
+  return remoteFromShipment({ fn: data.fn, data: data.data }, data.options);
+}
+
+function functionFor(task: TaskMessage): Function {
+  let known = typeof task.fn === "number" ? functions.get(task.fn) : undefined;
+  if (!known) {
+    const shipped = task.fn as ShippedFunction;
+    const factory = vm.runInThisContext(shipped.code, { filename: shippedFilename(shipped.id) });
+    known = { shipped, factory };
+    functions.set(shipped.id, known);
+  }
+  const req = createRequire(known.shipped.requireFrom);
+  if (task.data.length === 0) return (known.entry ??= known.factory([], importer(known.shipped.requireFrom), req));
+  return known.factory(task.data.map(dataValue), importer(known.shipped.requireFrom), req);
+}
+
+function thrownInfo(error: unknown, fnId: number): ThrownInfo {
+  const shipped = functions.get(fnId)?.shipped;
+  if (error instanceof Error) {
+    const stack = shipped ? mapStack(error.stack ?? "", fnId, shipped.segments) : error.stack ?? "";
+    return { name: error.name, message: error.message, stack, builtin: builtinErrorName(error) };
+  }
+  return { name: "Error", message: `a non-Error value was thrown: ${String(error)}`, stack: "" };
+}
+
+function outputs(value: unknown, numReturns: number): Encoded[] {
+  if (numReturns === 1) return [encode(value, "the result")];
+  if (!Array.isArray(value) || value.length !== numReturns) {
+    throw new TypeError(`the task has numReturns: ${numReturns} but returned ${Array.isArray(value) ? `${value.length} values` : "a non-array"}`);
+  }
+  return value.map((item, i) => encode(item, `result ${i}`));
+}
+
+function flush(): void {
+  if (results.length === 0) return;
+  send({ t: "done", results });
+  results = [];
+}
+
+const now = () => performance.timeOrigin + performance.now();
+
+async function runTask(task: TaskMessage): Promise<TaskResult> {
+  const start = now();
+  const fnId = typeof task.fn === "number" ? task.fn : task.fn.id;
+  currentTask = task.task;
+  setCurrentTask(task.task);
+  try {
+    const fn = functionFor(task);
+    let value = fn(...task.args.map(decode));
+    if (value && typeof (value as Promise<unknown>).then === "function") value = await value;
+    return { task: task.task, ok: true, values: outputs(value, task.numReturns), start, end: now() };
+  } catch (error) {
+    return { task: task.task, ok: false, error: thrownInfo(error, fnId), start, end: now() };
+  }
+}
+
+async function drain(): Promise<void> {
+  if (running) return;
+  running = true;
+  let flushedAt = now();
+  while (queue.length > 0) {
+    results.push(await runTask(queue.shift()!));
+    // Results go back as soon as the queue is empty, and at least every millisecond.
+    if (queue.length === 0 || now() - flushedAt > 1) {
+      flush();
+      flushedAt = now();
+    }
+  }
+  running = false;
+}
+
+function captureOutput(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.write = ((chunk: string | Uint8Array, encoding?: unknown, callback?: unknown): boolean => {
+      const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+      send({ t: "log", task: currentTask, text });
+      const done = typeof encoding === "function" ? encoding : callback;
+      if (typeof done === "function") process.nextTick(done as () => void);
+      return true;
+    }) as typeof stream.write;
+  }
+}
+
+/**
+ * threads.js catches uncaught errors in a worker and keeps it alive; Ray's worker dies
+ * (and its task fails with WorkerCrashedError), so its handlers go.
+ */
+function uncaughtErrorsEndTheWorker(): void {
+  process.removeAllListeners("uncaughtException");
+  process.removeAllListeners("unhandledRejection");
+}
+
+expose({
+  connect(channel: MessagePort) {
+    uncaughtErrorsEndTheWorker();
+    port = channel;
+    captureOutput();
+    const backend = new WorkerBackend(send);
+    setBackend(backend);
+    port.on("message", (message: ToWorker) => {
+      if (message.t === "tasks") {
+        queue.push(...message.tasks);
+        void drain();
+      } else backend.reply(message);
+    });
+  },
+});

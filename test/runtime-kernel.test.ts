@@ -1,0 +1,50 @@
+// The runtime through the real kernel: `ray` preloaded, functions using earlier cells'
+// declarations, refused closures, task errors pointing at the cell, interrupts.
+import { expect } from "chai";
+import { startTestKernel, stdoutOf, resultText } from "./support/kernel";
+
+describe("runtime in the kernel", function () {
+  let kernel: Awaited<ReturnType<typeof startTestKernel>>;
+  before(async () => (kernel = await startTestKernel()));
+  after(async () => kernel?.shutdown());
+
+  const run = (code: string) => kernel.client.execute(code);
+
+  it("has ray preloaded; a task uses declarations of earlier cells and of its own cell", async () => {
+    await run("ray.init({ numCpus: 2 });\nconst K = 5;\nfunction sq(n: number) { return n * n; }");
+    const { reply, messages } = await run(
+      'const offset = 1;\nconst f = ray.remote((n: number) => { console.log("in task", n); return sq(n) + K + offset; });\nawait ray.get(f.remote(3))'
+    );
+    expect(reply.content.status).to.equal("ok");
+    expect(resultText(messages)).to.equal("15");
+    expect(stdoutOf(messages)).to.match(/\(anonymous pid=\d+, worker=\d\) in task 3/);
+  });
+
+  it("prints a ref as ObjectRef(<56 hex>)", async () => {
+    const { messages } = await run("f.remote(1)");
+    expect(resultText(messages)).to.match(/^ObjectRef\([0-9a-f]{56}\)$/);
+  });
+
+  it("refuses a closure over a local variable with its name", async () => {
+    const { reply } = await run("function make() { const local = 2; return ray.remote((n: number) => n + local); }\nmake().remote(1)");
+    expect(reply.content.status).to.equal("error");
+    expect(reply.content.evalue).to.match(/uses 'local'.*pass 'local' as an argument/s);
+  });
+
+  it("shows a task's error with the cell's line", async () => {
+    const { reply } = await run('function failing(n: number) {\n  throw new TypeError("bad " + n);\n}\nconst g = ray.remote(failing);\nawait ray.get(g.remote(2))');
+    expect(reply.content.ename).to.equal("RayTaskError(TypeError)");
+    expect(reply.content.evalue).to.contain("ray::failing()");
+    expect((reply.content.traceback as string[]).join("\n")).to.contain('throw new TypeError("bad " + n);');
+  });
+
+  it("survives an interrupt of a cell waiting in get, and stays usable", async () => {
+    const waiting = run("const slow = ray.remote((s: number) => { time.sleep(s); return s; });\nawait ray.get(slow.remote(3))");
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    await kernel.client.request("control", "interrupt_request", {});
+    const { reply } = await waiting;
+    expect(reply.content.status).to.equal("error");
+    const after = await run("await ray.get(f.remote(2))");
+    expect(resultText(after.messages)).to.equal("10");
+  });
+});
