@@ -7,6 +7,9 @@ import type { Writable } from "node:stream";
 import type { CellOutput, ChildMessage, ExecuteOutcome, HostRequest } from "./executor/ipc";
 import { INTERRUPT_FD } from "./executor/interrupts";
 
+/** How long the cell's thread may take to notice an interrupt before it counts as stuck. */
+const STUCK_AFTER_MS = 2000;
+
 type Reply = Extract<ChildMessage, { kind: "reply" }>["result"];
 type Pending = { resolve: (result: Reply) => void; request: HostRequest };
 type RequestBody = HostRequest extends infer R ? (R extends HostRequest ? Omit<R, "id"> : never) : never;
@@ -21,6 +24,9 @@ export class ExecutorHost extends EventEmitter<ExecutorEvents> {
   private child: ChildProcess | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  private stuckTimer: NodeJS.Timeout | null = null;
+  /** Why the executor is being ended, when we end it on purpose. */
+  private exitReason: string | null = null;
 
   constructor(private readonly cwd: string) {
     super();
@@ -72,10 +78,30 @@ export class ExecutorHost extends EventEmitter<ExecutorEvents> {
     this.child?.send({ kind: "input_reply", id, ...answer });
   }
 
+  /** Interrupts the running cell, if any (an interrupt with no cell running does nothing). */
   interrupt(): void {
-    if (!this.child) return;
-    this.child.kill("SIGINT");
-    (this.child.stdio[INTERRUPT_FD] as Writable | null)?.write("!");
+    const child = this.child;
+    const cell = this.runningCell();
+    if (!child || cell === undefined) return;
+    child.kill("SIGINT");
+    (child.stdio[INTERRUPT_FD] as Writable | null)?.write(`${cell}\n`);
+    this.stuckTimer ??= setTimeout(() => this.replaceStuck(child), STUCK_AFTER_MS);
+  }
+
+  private runningCell(): number | undefined {
+    for (const [id, { request }] of this.pending) if (request.kind === "execute") return id;
+    return undefined;
+  }
+
+  /**
+   * The cell's thread never took the interrupt: it runs JavaScript that neither SIGINT
+   * nor the pipe can reach (a loop after an `await`). Only a new executor frees the kernel.
+   */
+  private replaceStuck(child: ChildProcess): void {
+    this.stuckTimer = null;
+    if (this.child !== child) return;
+    this.exitReason = "was stuck in code that an interrupt cannot stop (a loop after an await, say), so it was ended";
+    child.kill("SIGKILL");
   }
 
   isRunning(): boolean {
@@ -101,12 +127,18 @@ export class ExecutorHost extends EventEmitter<ExecutorEvents> {
       this.emit("output", message.cell, message.output);
     } else if (message.kind === "input_request") {
       this.emit("input_request", message);
+    } else if (message.kind === "interrupt_seen") {
+      clearTimeout(this.stuckTimer ?? undefined);
+      this.stuckTimer = null;
     }
   }
 
   /** A dead executor fails what it was doing; the kernel carries on with a new one. */
   private exited(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
-    const description = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+    const description = this.exitReason ?? (signal ? `was killed by ${signal}` : `exited with code ${code}`);
+    this.exitReason = null;
+    clearTimeout(this.stuckTimer ?? undefined);
+    this.stuckTimer = null;
     for (const [id, { resolve, request }] of this.pending) {
       this.pending.delete(id);
       resolve(deadExecutorOutcome(request, description));

@@ -117,6 +117,21 @@ describe("kernel: control, interrupts and robustness", function () {
     expect(resultText(answer!.messages)).to.equal("'back'");
   });
 
+  it("frees the kernel from an endless loop after an await by replacing the executor, and says so", async () => {
+    const stuck = run("await Promise.resolve(); while (true) {}");
+    await delay(500);
+    await interruptByMessage();
+    const { reply } = await stuck;
+    expect(reply.content.ename).to.equal("KernelDied");
+    expect(reply.content.evalue).to.match(/stuck in code that an interrupt cannot stop.*variables are lost/);
+    let answer: Exchange | undefined;
+    for (let tries = 0; tries < 50 && answer?.reply.content.status !== "ok"; tries++) {
+      answer = await run("'free again'");
+      if (answer.reply.content.status !== "ok") await delay(200);
+    }
+    expect(resultText(answer!.messages)).to.equal("'free again'");
+  });
+
   it("answers history tail, range and search", async () => {
     await run("const h1 = 1;");
     await run("const h2 = 2;");

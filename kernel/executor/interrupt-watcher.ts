@@ -1,19 +1,31 @@
 // A thread of the executor that waits for interrupts from the kernel on a pipe. It works
 // while the cell's thread is blocked: it raises the flag that wakes `time.sleep`, and
-// tells the cell's thread to abandon an awaited cell. When the pipe closes, the kernel
-// is gone, and the executor must not outlive it: this thread ends the process.
+// tells the cell's thread to abandon an awaited cell. Each interrupt names its cell, so
+// that one arriving late never hits the next cell.
+// When the pipe closes, the kernel is gone, and the executor must not outlive it.
 // The pipe is read through a socket, not a blocking read: a thread stuck in read(2)
 // could not be stopped, and process.exit() waits for every thread.
+// (Terminating a stuck cell from here through the inspector was tried: in Node 20 it
+// aborts the process on an async-hooks assertion, so the kernel handles that case.)
 import { Socket } from "node:net";
 import { parentPort, workerData } from "node:worker_threads";
+import { CURRENT_CELL, SLEEP_FLAG } from "./interrupt-flags";
 
-const { fd, flag } = workerData as { fd: number; flag: Int32Array };
+const { fd, flags } = workerData as { fd: number; flags: Int32Array };
 
+function interrupt(cell: number): void {
+  if (Atomics.load(flags, CURRENT_CELL) !== cell) return;
+  Atomics.store(flags, SLEEP_FLAG, 1);
+  Atomics.notify(flags, SLEEP_FLAG);
+  parentPort?.postMessage(cell);
+}
+
+let buffered = "";
 const pipe = new Socket({ fd, readable: true, writable: false });
-pipe.on("data", () => {
-  Atomics.store(flag, 0, 1);
-  Atomics.notify(flag, 0);
-  parentPort?.postMessage("interrupt");
+pipe.on("data", (chunk: Buffer) => {
+  const lines = (buffered + chunk.toString()).split("\n");
+  buffered = lines.pop() ?? "";
+  for (const line of lines) interrupt(Number(line));
 });
 const kernelGone = () => process.kill(process.pid, "SIGKILL");
 pipe.on("error", kernelGone);

@@ -1,25 +1,32 @@
 import { Worker } from "node:worker_threads";
 import { join } from "node:path";
 import { setSleepInterruptFlag } from "../../preload/time";
+import { CURRENT_CELL, FLAG_SLOTS, SLEEP_FLAG } from "./interrupt-flags";
 
-/** The pipe the kernel writes a byte to for each interrupt (fd 4 of the executor). */
+/** The pipe the kernel writes "<cell id>\n" to for each interrupt (fd 4 of the executor). */
 export const INTERRUPT_FD = 4;
 
-const flag = new Int32Array(new SharedArrayBuffer(4));
+const flags = new Int32Array(new SharedArrayBuffer(4 * FLAG_SLOTS));
 
 /**
  * Interrupts arrive twice: as SIGINT, which Node turns into an exception inside a
- * synchronously running cell (breakOnSigint), and as a byte on a pipe read by a thread,
+ * synchronously running cell (breakOnSigint), and as a line on a pipe read by a thread,
  * which wakes `time.sleep` and abandons an awaited cell even when SIGINT cannot help.
+ * `seen` tells the kernel the cell's thread took the interrupt: if it does not, that
+ * thread is stuck where nothing can reach it, and the kernel replaces the executor.
  */
-export function listenForInterrupts(abandonAwaitedCell: () => void): void {
-  setSleepInterruptFlag(flag);
-  const watcher = new Worker(join(__dirname, "interrupt-watcher.js"), { workerData: { fd: INTERRUPT_FD, flag } });
-  watcher.on("message", abandonAwaitedCell);
+export function listenForInterrupts(abandonAwaitedCell: () => void, seen: () => void): void {
+  setSleepInterruptFlag(flags);
+  const watcher = new Worker(join(__dirname, "interrupt-watcher.js"), { workerData: { fd: INTERRUPT_FD, flags } });
+  watcher.on("message", (cell: number) => {
+    seen();
+    if (Atomics.load(flags, CURRENT_CELL) === cell) abandonAwaitedCell();
+  });
   watcher.unref();
 }
 
-/** A new cell starts uninterrupted. */
-export function clearInterrupt(): void {
-  Atomics.store(flag, 0, 0);
+/** A new cell starts uninterrupted; interrupts for earlier cells no longer apply. */
+export function startCell(cell: number): void {
+  Atomics.store(flags, CURRENT_CELL, cell);
+  Atomics.store(flags, SLEEP_FLAG, 0);
 }

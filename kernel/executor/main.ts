@@ -5,7 +5,7 @@ import { inspect } from "node:util";
 import { CellExecutor } from "./tslab-executor";
 import { captureStandardStreams } from "./output-capture";
 import { emitOutput, runInCell, sendToKernel } from "./cell-context";
-import { listenForInterrupts, clearInterrupt } from "./interrupts";
+import { listenForInterrupts, startCell } from "./interrupts";
 import { rememberCell, scriptFilename } from "./cell-sources";
 import { ErrorReport, compileErrorReport, interruptionReport, isInterruption, runtimeErrorReport } from "./error-report";
 import { installDisplaySink, installInputSource, resolveInput } from "./frontend-io";
@@ -30,7 +30,7 @@ function errorOutcome(report: ErrorReport): ExecuteOutcome {
 
 async function execute(request: Extract<HostRequest, { kind: "execute" }>): Promise<ExecuteOutcome> {
   const label = request.silent ? "Silent cell" : `Cell In[${request.executionCount}]`;
-  clearInterrupt();
+  startCell(request.id);
   const run = await runInCell(request.id, () => executor.execute(request.code, scriptFilename(request.id)));
   rememberCell(request.id, label, request.code, run.javascript);
   if (run.diagnostics.length > 0) return errorOutcome(compileErrorReport(label, request.code, run.diagnostics));
@@ -75,7 +75,10 @@ async function start(): Promise<void> {
   captureStandardStreams();
   installDisplaySink();
   installInputSource();
-  listenForInterrupts(() => executor.interrupt());
+  listenForInterrupts(
+    () => executor.interrupt(),
+    () => sendToKernel({ kind: "interrupt_seen" })
+  );
   const preload = await executor.execute(preloadCell(), "preload.js");
   if (!preload.ok) throw new Error(`the preload cell failed: ${JSON.stringify(preload.diagnostics)}`);
   serve();
