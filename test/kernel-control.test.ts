@@ -1,7 +1,7 @@
 // Interrupts, restarts, stdin, bad messages, a dying executor: the kernel stays up.
 import { expect } from "chai";
 import * as zmq from "zeromq";
-import { startTestKernel, ofType, stdoutOf, resultText, delay } from "./support/kernel";
+import { startTestKernel, resultText, delay } from "./support/kernel";
 import { channelAddress } from "../kernel/protocol/connection";
 import { encode, newHeader, Signer } from "../kernel/protocol/wire";
 import type { Exchange } from "../client/kernel-client";
@@ -12,6 +12,15 @@ describe("kernel: control, interrupts and robustness", function () {
   after(async () => kernel?.shutdown());
 
   const run = (code: string, options = {}) => kernel.client.execute(code, options);
+  /** Runs `code` once the replaced executor is up (cells sent before that get errors). */
+  async function runOnceBack(code: string): Promise<Exchange> {
+    for (let tries = 0; tries < 50; tries++) {
+      const answer = await run(code);
+      if (answer.reply.content.status === "ok") return answer;
+      await delay(200);
+    }
+    throw new Error(`the kernel did not run ${code} after its executor was replaced`);
+  }
   const interruptByMessage = () => kernel.client.request("control", "interrupt_request", {});
 
   async function heartbeatAnswers(): Promise<boolean> {
@@ -109,12 +118,7 @@ describe("kernel: control, interrupts and robustness", function () {
     const { reply } = await run("process.exit(3)");
     expect(reply.content.ename).to.equal("KernelDied");
     expect(reply.content.evalue).to.match(/exited with code 3/);
-    let answer: Exchange | undefined;
-    for (let tries = 0; tries < 50 && answer?.reply.content.status !== "ok"; tries++) {
-      answer = await run("'back'");
-      if (answer.reply.content.status !== "ok") await delay(200);
-    }
-    expect(resultText(answer!.messages)).to.equal("'back'");
+    expect(resultText((await runOnceBack("'back'")).messages)).to.equal("'back'");
   });
 
   it("frees the kernel from an endless loop after an await by replacing the executor, and says so", async () => {
@@ -124,12 +128,7 @@ describe("kernel: control, interrupts and robustness", function () {
     const { reply } = await stuck;
     expect(reply.content.ename).to.equal("KernelDied");
     expect(reply.content.evalue).to.match(/stuck in code that an interrupt cannot stop.*variables are lost/);
-    let answer: Exchange | undefined;
-    for (let tries = 0; tries < 50 && answer?.reply.content.status !== "ok"; tries++) {
-      answer = await run("'free again'");
-      if (answer.reply.content.status !== "ok") await delay(200);
-    }
-    expect(resultText(answer!.messages)).to.equal("'free again'");
+    expect(resultText((await runOnceBack("'free again'")).messages)).to.equal("'free again'");
   });
 
   it("answers history tail, range and search", async () => {
@@ -144,7 +143,5 @@ describe("kernel: control, interrupts and robustness", function () {
     expect(range.map((e: number[]) => e[1])).to.deep.equal([1, 2]);
     const search = await ask({ hist_access_type: "search", pattern: "const h1*", n: 5 });
     expect(search.map((e: string[]) => e[2])).to.deep.equal(["const h1 = 1;", "const h1b = 3;"]);
-    expect(stdoutOf([])).to.equal("");
-    expect(ofType([], "x")).to.have.length(0);
   });
 });
