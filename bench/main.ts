@@ -7,9 +7,10 @@ import { join, resolve } from "node:path";
 import type { BenchSuite } from "./suite";
 import { renderTable } from "./support/table";
 import { kernelSuite } from "./kernel";
+import { runtimeSuite } from "./runtime";
 
 /** Add further runtime benchmarks here. */
-export const SUITES: BenchSuite[] = [kernelSuite];
+export const SUITES: BenchSuite[] = [kernelSuite, runtimeSuite];
 
 const RESULTS_DIR = resolve(__dirname, "../../bench-results");
 
