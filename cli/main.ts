@@ -1,9 +1,7 @@
 // The `tsray` command line (API.md section 5).
+// Each command loads its modules only when it runs: the kernel must not wait for the
+// notebook runner, and `tsray install` needs neither ZeroMQ nor TypeScript.
 import { Command } from "commander";
-import { runKernel } from "../kernel/main";
-import { installKernelSpec } from "./install";
-import { runNotebookCommand } from "./run";
-import { labCommand } from "./lab";
 
 function fail(error: unknown): never {
   console.error(`tsray: ${error instanceof Error ? error.message : String(error)}`);
@@ -19,30 +17,38 @@ export function main(argv: string[]): void {
     .option("--sys-prefix", "install into the prefix of the Jupyter found on PATH (a virtualenv or conda env)")
     .option("--prefix <dir>", "install into <dir>/share/jupyter/kernels")
     .option("--name <name>", "the kernel's name", "tsray")
-    .action((opts) => {
-      try {
-        const dir = installKernelSpec(opts);
-        console.log(`Installed the tsray kernelspec in ${dir}`);
-      } catch (error) {
-        fail(error);
-      }
-    });
+    .action((opts) =>
+      import("./install")
+        .then(({ installKernelSpec }) => console.log(`Installed the tsray kernelspec in ${installKernelSpec(opts)}`))
+        .catch(fail)
+    );
   program
     .command("kernel")
     .description("run the kernel (Jupyter starts this)")
     .argument("<connection_file>", "the connection file Jupyter wrote")
-    .action((file: string) => runKernel(file).catch(fail));
+    .action((file: string) => import("../kernel/main").then(({ runKernel }) => runKernel(file)).catch(fail));
   program
     .command("run")
     .description("run a notebook cell by cell and print the outputs")
     .argument("<notebook>", "the .ipynb file")
     .option("-o, --output <file>", "write the executed notebook here")
     .option("--timeout <seconds>", "interrupt a cell that runs longer than this", parseFloat)
-    .action((notebook: string, opts) => runNotebookCommand(notebook, opts).catch(fail));
+    .action((notebook: string, opts) =>
+      import("./run").then(({ runNotebookCommand }) => runNotebookCommand(notebook, opts)).catch(fail)
+    );
+  program
+    .command("grade")
+    .description("run notebooks (every cell, even after errors) and report each exercise: passed, or failed with its check's message")
+    .argument("<notebooks...>", "the .ipynb files")
+    .option("--json", "print a machine-readable report")
+    .option("--timeout <seconds>", "interrupt a cell that runs longer than this (default 300)", parseFloat)
+    .action((notebooks: string[], opts) =>
+      import("./grade").then(({ gradeCommand }) => gradeCommand(notebooks, opts)).catch(fail)
+    );
   program
     .command("lab")
     .description("open the lessons in JupyterLab or Notebook with the tsray kernel (or run the first in the terminal)")
     .option("--no-browser", "start the server without opening a browser")
-    .action((opts) => labCommand(opts).catch(fail));
+    .action((opts) => import("./lab").then(({ labCommand }) => labCommand(opts)).catch(fail));
   program.parseAsync(argv).catch(fail);
 }

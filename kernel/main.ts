@@ -1,11 +1,17 @@
 import { readConnectionFile } from "./protocol/connection";
-import { KernelServer } from "./server";
+import { ExecutorHost } from "./executor-host";
 
 /** `tsray kernel <connection_file>`: what Jupyter starts. */
 export async function runKernel(connectionFile: string): Promise<void> {
-  const server = new KernelServer(readConnectionFile(connectionFile));
+  const info = readConnectionFile(connectionFile);
+  // The executor takes over a second to load TypeScript: it starts first, and this
+  // process loads ZeroMQ and binds its sockets meanwhile.
+  const executor = new ExecutorHost(process.cwd());
+  const executorStarting = executor.start();
+  const { KernelServer } = await import("./server");
+  const server = new KernelServer(info, executor);
   // Jupyter interrupts with SIGINT by default; the kernel passes it to the running cell.
   process.on("SIGINT", () => server.interrupt());
   process.on("SIGTERM", () => void server.stop().then(() => process.exit(0)));
-  await server.start();
+  await server.start(executorStarting);
 }

@@ -31,7 +31,6 @@ export class KernelServer {
   private readonly signer: Signer;
   private readonly session = randomUUID();
   private readonly senders: Record<"shell" | "control" | "stdin" | "iopub", SerialSender>;
-  private readonly executor: ExecutorHost;
   private readonly history = new History();
   private readonly cells = new Map<number, CellOrigin>();
   private readonly shellQueue: Message[] = [];
@@ -44,7 +43,7 @@ export class KernelServer {
   /** Cells wait for this, so that a cell starts (and can be timed and interrupted) only once the executor runs. */
   private executorStarting: Promise<void> = Promise.resolve();
 
-  constructor(private readonly info: ConnectionInfo, cwd = process.cwd()) {
+  constructor(private readonly info: ConnectionInfo, private readonly executor: ExecutorHost) {
     this.signer = new Signer(info.key, info.signature_scheme);
     const log = (error: Error) => this.log(`send failed: ${error.message}`);
     this.senders = {
@@ -53,13 +52,13 @@ export class KernelServer {
       stdin: new SerialSender(this.sockets.stdin, log),
       iopub: new SerialSender(this.sockets.iopub, log),
     };
-    this.executor = new ExecutorHost(cwd);
     this.executor.on("output", (cell, output) => this.publishOutput(cell, output));
     this.executor.on("input_request", (request) => this.askForInput(request));
     this.executor.on("exit", (description) => this.executorDied(description));
   }
 
-  async start(): Promise<void> {
+  /** `executorStarting`: the executor's first start, begun before this process loaded ZeroMQ. */
+  async start(executorStarting: Promise<void>): Promise<void> {
     await this.sockets.bind(this.info);
     void this.sockets.echoHeartbeats().catch(() => undefined);
     void this.receive("control", this.sockets.control);
@@ -67,7 +66,7 @@ export class KernelServer {
     void this.receiveInputReplies();
     void this.processShellQueue();
     this.publish("status", { execution_state: "starting" }, {});
-    await this.startExecutor();
+    await this.adoptExecutorStart(executorStarting);
     this.publish("status", { execution_state: "idle" }, {});
   }
 
@@ -283,7 +282,11 @@ export class KernelServer {
   }
 
   private startExecutor(): Promise<void> {
-    this.executorStarting = this.executor.start().then(() => {
+    return this.adoptExecutorStart(this.executor.start());
+  }
+
+  private adoptExecutorStart(starting: Promise<void>): Promise<void> {
+    this.executorStarting = starting.then(() => {
       this.executorReady = this.executor.isRunning();
     });
     return this.executorStarting;
