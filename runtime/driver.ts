@@ -1,6 +1,6 @@
 // The driver: the object store, the FIFO scheduler with CPU (and custom resource)
 // accounting, and the worker pool, in the main thread of the process that calls `init`.
-import { AsyncResource } from "node:async_hooks";
+import { AsyncResource, executionAsyncId } from "node:async_hooks";
 import { availableParallelism, hostname } from "node:os";
 import { decode, Encoded, refIdOf } from "./codec";
 import { GetTimeoutError, makeTaskError, RayError, TaskCancelledError, WorkerCrashedError } from "./errors";
@@ -12,6 +12,8 @@ import { ObjectStore } from "./object-store";
 import type { FromWorker, SubmitOptions, TaskMessage, TaskResult } from "./protocol";
 import type { Shipment, ShippedData, ShippedFunction } from "./shipping/ship";
 import { WorkerSlot } from "./worker-pool";
+import { claim, PREFETCH_WINDOW, TaskDurations } from "./prefetch";
+import { TaskQueue } from "./task-queue";
 import { TimelineEvent, Timeline } from "./timeline";
 
 export interface InitOptions {
@@ -37,6 +39,10 @@ interface Task {
   state: "queued" | "running" | "finished";
   cancelled?: "queued" | "force";
   slot?: WorkerSlot;
+  /** Its claim cell in the slot's (see prefetch.ts). */
+  cell?: number;
+  /** Sent ahead to a busy worker: it holds no resources until the task before it ends. */
+  prefetched?: boolean;
   /** The argument whose settling reschedules it. */
   waitingOn?: string;
   /** Where its output goes: the async context (the cell) that submitted it. */
@@ -53,7 +59,10 @@ export class Driver implements Backend {
   readonly customResources: Record<string, number>;
   private freeCpus: number;
   private readonly freeResources: Record<string, number>;
-  private readonly queue: Task[] = [];
+  private readonly queue = new TaskQueue<Task>((task) => task.state === "queued");
+  private readonly durations = new TaskDurations();
+  /** The async context of the latest submission and its resource (shared: one per cell run, not per task). */
+  private submitContext = { asyncId: -1, resource: undefined as AsyncResource | undefined };
   private readonly tasks = new Map<number, Task>();
   private readonly taskByRef = new Map<string, Task>();
   private readonly functions = new Map<number, ShippedFunction>();
@@ -106,7 +115,7 @@ export class Driver implements Backend {
       options,
       retries: 0,
       state: "queued",
-      context: new AsyncResource("tsray.task"),
+      context: this.contextResource(),
     };
     for (const id of ids) {
       this.store.create(id);
@@ -117,6 +126,14 @@ export class Driver implements Backend {
     this.activity(+1);
     this.schedule();
     return ids.map((id) => new ObjectRef(id));
+  }
+
+  private contextResource(): AsyncResource {
+    const asyncId = executionAsyncId();
+    if (this.submitContext.asyncId !== asyncId || !this.submitContext.resource) {
+      this.submitContext = { asyncId, resource: new AsyncResource("tsray.task") };
+    }
+    return this.submitContext.resource!;
   }
 
   put(value: Encoded, id = newObjectId()): ObjectRef {
@@ -182,35 +199,72 @@ export class Driver implements Backend {
 
   private dispatch(): void {
     const batches = new Map<WorkerSlot, TaskMessage[]>();
-    let write = 0;
-    let i = 0;
-    for (; i < this.queue.length; i++) {
-      const task = this.queue[i];
-      if (task.state !== "queued") continue;
-      // Nothing further can start: stop scanning (the queue may hold 200,000 tasks).
-      if (this.freeCpus <= EPSILON && task.options.numCpus > 0) {
-        this.queue[write++] = task;
-        i++;
-        break;
+    this.startOnIdleSlots(batches);
+    // A worker idles while others hold unstarted prefetched tasks: take those back, so
+    // that they start in order on whichever worker is free.
+    if (this.idleSlot() && this.slots.some((slot) => slot.assigned.length > 1)) {
+      const back = this.slots.flatMap((slot) => this.takeBack(slot));
+      if (back.length > 0) {
+        this.requeue(back);
+        this.startOnIdleSlots(batches);
       }
-      if (this.argumentsReady(task) && this.fits(task)) {
-        const slot = this.idleSlot() ?? this.extraWorkerIfLending();
-        if (slot && slot.ready) {
-          this.start(task, slot, batches);
-          continue;
-        }
-        if (!slot) {
-          this.queue[write++] = task;
-          i++;
-          break;
-        }
-      }
-      if (task.state === "queued") this.queue[write++] = task;
     }
-    // Compact: keep the unstarted tasks, in order.
-    for (; i < this.queue.length; i++) this.queue[write++] = this.queue[i];
-    this.queue.length = write;
+    if (!this.idleSlot()) this.prefetch(batches);
     for (const [slot, tasks] of batches) slot.send(tasks);
+  }
+
+  /** Starts queued tasks, in order, as far as their arguments, CPUs and idle workers allow. */
+  private startOnIdleSlots(batches: Map<WorkerSlot, TaskMessage[]>): void {
+    this.queue.scan((task) => {
+      // Nothing further can start: stop scanning (the queue may hold 200,000 tasks).
+      if (this.freeCpus <= EPSILON && task.options.numCpus > 0) return false;
+      if (!this.argumentsReady(task) || !this.fits(task)) return true;
+      const slot = this.idleSlot() ?? this.extraWorkerIfLending();
+      if (!slot) return false;
+      if (slot.ready) this.start(task, slot, batches, false);
+      return true;
+    });
+  }
+
+  /** Sends short tasks from the head of the queue to busy workers' windows (prefetch.ts). */
+  private prefetch(batches: Map<WorkerSlot, TaskMessage[]>): void {
+    this.queue.scan((task) => {
+      if (!this.prefetchable(task) || !this.argumentsReady(task)) return false;
+      let target: WorkerSlot | undefined;
+      for (const slot of this.slots) {
+        if (!slot.ready || slot.lending || slot.assigned.length === 0 || slot.assigned.length > PREFETCH_WINDOW) continue;
+        const holder = this.tasks.get(slot.assigned[0]);
+        if (!holder || !this.prefetchable(holder)) continue;
+        if (!target || slot.assigned.length < target.assigned.length) target = slot;
+      }
+      return target !== undefined && this.start(task, target, batches, true);
+    });
+  }
+
+  /** One CPU, nothing else, no recycling, and a function seen to be short. */
+  private prefetchable(task: Task): boolean {
+    const o = task.options;
+    if (o.numCpus !== 1 || o.maxCalls > 0 || task.deps.length > 0) return false;
+    for (const _ in o.resources) return false;
+    return this.durations.isShort(task.shipment.fn.id);
+  }
+
+  /** Takes back the slot's prefetched tasks that have not started. */
+  private takeBack(slot: WorkerSlot): Task[] {
+    const back: Task[] = [];
+    for (let i = slot.assigned.length - 1; i >= 0; i--) {
+      const task = this.tasks.get(slot.assigned[i]);
+      if (!task?.prefetched || !claim(slot.claims.cells, task.cell!, task.id)) continue;
+      slot.assigned.splice(i, 1);
+      Object.assign(task, { state: "queued", slot: undefined, cell: undefined, prefetched: false });
+      back.push(task);
+    }
+    return back;
+  }
+
+  /** Back at the front of the queue, in submission order. */
+  private requeue(tasks: Task[]): void {
+    this.queue.unshift(tasks.sort((a, b) => a.id - b.id));
   }
 
   /** A task blocked in `get` lends its CPU; if every worker is taken, another worker runs the next task. */
@@ -221,14 +275,20 @@ export class Driver implements Backend {
     return this.addWorker();
   }
 
-  private start(task: Task, slot: WorkerSlot, batches: Map<WorkerSlot, TaskMessage[]>): void {
+  /** Sends the task to the slot; a prefetched one acquires nothing (the CPU passes to it). */
+  private start(task: Task, slot: WorkerSlot, batches: Map<WorkerSlot, TaskMessage[]>, prefetched: boolean): boolean {
+    const cell = slot.claims.offer(task.id);
+    if (cell === undefined) return false;
     task.state = "running";
     task.slot = slot;
-    this.acquire(task, 1);
+    task.cell = cell;
+    task.prefetched = prefetched;
+    if (!prefetched) this.acquire(task, 1);
     slot.assigned.push(task.id);
     const fn = task.shipment.fn;
     const message: TaskMessage = {
       task: task.id,
+      cell,
       name: task.name,
       fn: slot.knownFunctions.has(fn.id) ? fn.id : fn,
       data: task.shipment.data,
@@ -239,6 +299,7 @@ export class Driver implements Backend {
     let batch = batches.get(slot);
     if (!batch) batches.set(slot, (batch = []));
     batch.push(message);
+    return true;
   }
 
   // ---- completion ----
@@ -246,11 +307,19 @@ export class Driver implements Backend {
   private finish(task: Task, outcome: { values: Encoded[] } | { error: Error }): void {
     if (task.state === "finished") return;
     if (task.state === "running") {
-      if (!task.slot?.lending) this.acquire(task, -1);
       const slot = task.slot!;
-      slot.lending = false;
       const at = slot.assigned.indexOf(task.id);
-      if (at >= 0) slot.assigned.splice(at, 1);
+      if (at === 0) slot.assigned.shift();
+      else if (at > 0) slot.assigned.splice(at, 1);
+      if (!task.prefetched) {
+        // Its CPU passes to the prefetched task the worker runs next, if any.
+        const next = slot.assigned.length > 0 ? this.tasks.get(slot.assigned[0]) : undefined;
+        if (next?.prefetched) {
+          next.prefetched = false;
+          if (slot.lending) this.acquire(next, 1);
+        } else if (!slot.lending) this.acquire(task, -1);
+      }
+      slot.lending = false;
     }
     task.state = "finished";
     this.tasks.delete(task.id);
@@ -268,6 +337,7 @@ export class Driver implements Backend {
     const task = this.tasks.get(result.task);
     if (!task) return;
     const fnId = task.shipment.fn.id;
+    this.durations.observe(fnId, result.end - result.start);
     this.timeline.add({ name: task.name, worker: slot.index, start: result.start, end: result.end, ok: result.ok });
     const where = `pid=${process.pid}, worker=${slot.index}`;
     if (result.ok) this.finish(task, { values: result.values! });
@@ -293,6 +363,8 @@ export class Driver implements Backend {
   private onExit(slot: WorkerSlot, reason: string): void {
     if (!this.slots.includes(slot)) return;
     this.removeSlot(slot);
+    // Prefetched tasks it never started go back to the queue, no retry spent.
+    this.requeue(this.takeBack(slot));
     for (const id of [...slot.assigned]) {
       const task = this.tasks.get(id);
       if (!task) continue;
@@ -300,12 +372,12 @@ export class Driver implements Backend {
         this.finish(task, { error: new TaskCancelledError(`ray::${task.name}()`) });
       } else if (task.options.maxRetries === -1 || task.retries < task.options.maxRetries) {
         task.retries++;
-        if (!slot.lending) this.acquire(task, -1);
-        task.state = "queued";
-        task.slot = undefined;
-        this.queue.unshift(task);
+        if (!slot.lending && !task.prefetched) this.acquire(task, -1);
+        Object.assign(task, { state: "queued", slot: undefined, cell: undefined, prefetched: false });
+        this.queue.unshift([task]);
       } else {
         task.slot = slot;
+        if (task.prefetched) this.acquire(task, 1); // finish releases what a task holds
         this.finish(task, { error: new WorkerCrashedError(`worker ${slot.index} (${reason}), running ray::${task.name}()`) });
       }
     }
@@ -356,7 +428,11 @@ export class Driver implements Backend {
     if (!task || task.state !== "running" || slot.lending === blocked) return;
     slot.lending = blocked;
     this.acquire(task, blocked ? -1 : 1);
-    if (blocked) this.schedule();
+    if (blocked) {
+      // What was prefetched behind a task now waiting for others would wait with it.
+      this.requeue(this.takeBack(slot));
+      this.schedule();
+    }
   }
 
   private log(slot: WorkerSlot, taskId: number, text: string): void {
@@ -432,6 +508,10 @@ export class Driver implements Backend {
   cancel(id: string, force: boolean): void {
     const task = this.taskByRef.get(id);
     if (!task || task.state === "finished") return;
+    if (task.state === "running" && task.prefetched && task.slot && claim(task.slot.claims.cells, task.cell!, task.id)) {
+      task.slot.assigned.splice(task.slot.assigned.indexOf(task.id), 1);
+      Object.assign(task, { state: "queued", slot: undefined, prefetched: false });
+    }
     if (task.state === "queued") {
       task.cancelled = "queued";
       this.finish(task, { error: new TaskCancelledError(`ray::${task.name}()`) });
@@ -466,7 +546,7 @@ export class Driver implements Backend {
       for (const id of task.refs) this.store.settle(id, { error: new TaskCancelledError(`ray::${task.name}() (ray.shutdown() was called)`) });
     }
     this.tasks.clear();
-    this.queue.length = 0;
+    this.queue.clear();
   }
 }
 

@@ -6,6 +6,8 @@ import type { ShippedData, ShippedFunction } from "./shipping/ship";
 
 export interface TaskMessage {
   task: number;
+  /** Its claim cell: the worker runs it only if it claims it first (prefetch.ts). */
+  cell: number;
   name: string;
   /** The function's code the first time this worker sees it, its id afterwards. */
   fn: ShippedFunction | number;
@@ -34,6 +36,7 @@ export interface SubmitOptions {
 }
 
 export type ToWorker =
+  | { t: "claims"; cells: Int32Array }
   | { t: "tasks"; tasks: TaskMessage[] }
   | { t: "reply"; req: number; ok: true; value: unknown }
   | { t: "reply"; req: number; ok: false; error: ThrownInfo };

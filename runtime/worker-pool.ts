@@ -3,7 +3,8 @@
 // 1.4 ms a round trip; a port about 7 µs).
 import { MessageChannel, MessagePort } from "node:worker_threads";
 import { totalmem } from "node:os";
-import type { FromWorker, TaskMessage } from "./protocol";
+import type { FromWorker, TaskMessage, ToWorker } from "./protocol";
+import { ClaimCells } from "./prefetch";
 
 type ThreadsModule = typeof import("threads");
 
@@ -37,12 +38,13 @@ export interface WorkerEvents {
 export class WorkerSlot {
   ready = false;
   terminating = false;
-  /** Tasks sent and not yet done (the first one is running). */
+  /** Tasks sent and not yet done or taken back (the first one is running or about to; the rest are prefetched). */
   readonly assigned: number[] = [];
   readonly knownFunctions = new Set<number>();
   calls = new Map<number, number>();
   /** A running task waiting in `get`: its CPUs are lent to others. */
   lending = false;
+  readonly claims = new ClaimCells();
   private port?: MessagePort;
   private worker?: import("worker_threads").Worker;
 
@@ -60,6 +62,7 @@ export class WorkerSlot {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     port1.on("message", (message: FromWorker) => this.events.message(this, message));
+    port1.postMessage({ t: "claims", cells: this.claims.cells } satisfies ToWorker);
     spawn(worker as never)
       .then((thread) => (thread as unknown as { connect(port: unknown): Promise<void> }).connect(Transfer(port2 as never, [port2 as never])))
       .then(() => {
@@ -72,7 +75,7 @@ export class WorkerSlot {
   }
 
   send(tasks: TaskMessage[]): void {
-    this.port!.postMessage({ t: "tasks", tasks });
+    this.port!.postMessage({ t: "tasks", tasks } satisfies ToWorker);
   }
 
   post(message: unknown): void {

@@ -12,15 +12,19 @@ import { mapStack, shippedFilename } from "./stack";
 import { WorkerBackend, setCurrentTask } from "./backend";
 import { setBackend } from "../backend";
 import { remoteFromShipment } from "../remote-function";
+import { claim } from "../prefetch";
 
-const functions = new Map<number, { shipped: ShippedFunction; entry?: Function; factory: Function }>();
+const functions = new Map<number, { shipped: ShippedFunction; entry?: Function; factory: Function; require: NodeJS.Require }>();
 let port: MessagePort;
+let claims: Int32Array;
 const queue: TaskMessage[] = [];
 let results: TaskResult[] = [];
 let running = false;
 let currentTask = -1;
 
+/** Results go first: the driver must know a task ended before hearing from the next one. */
 function send(message: FromWorker): void {
+  flush();
   port.postMessage(message);
 }
 
@@ -44,12 +48,11 @@ function functionFor(task: TaskMessage): Function {
   if (!known) {
     const shipped = task.fn as ShippedFunction;
     const factory = vm.runInThisContext(shipped.code, { filename: shippedFilename(shipped.id) });
-    known = { shipped, factory };
+    known = { shipped, factory, require: createRequire(shipped.requireFrom) };
     functions.set(shipped.id, known);
   }
-  const req = createRequire(known.shipped.requireFrom);
-  if (task.data.length === 0) return (known.entry ??= known.factory([], importer(known.shipped.requireFrom), req));
-  return known.factory(task.data.map(dataValue), importer(known.shipped.requireFrom), req);
+  if (task.data.length === 0) return (known.entry ??= known.factory([], importer(known.shipped.requireFrom), known.require));
+  return known.factory(task.data.map(dataValue), importer(known.shipped.requireFrom), known.require);
 }
 
 function thrownInfo(error: unknown, fnId: number): ThrownInfo {
@@ -71,8 +74,9 @@ function outputs(value: unknown, numReturns: number): Encoded[] {
 
 function flush(): void {
   if (results.length === 0) return;
-  send({ t: "done", results });
+  const done = results;
   results = [];
+  port.postMessage({ t: "done", results: done } satisfies FromWorker);
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -97,13 +101,17 @@ async function drain(): Promise<void> {
   running = true;
   let flushedAt = now();
   while (queue.length > 0) {
-    results.push(await runTask(queue.shift()!));
+    const task = queue.shift()!;
+    // Taken back by the driver (it runs elsewhere or was cancelled).
+    if (!claim(claims, task.cell, task.task)) continue;
+    results.push(await runTask(task));
     // Results go back as soon as the queue is empty, and at least every millisecond.
     if (queue.length === 0 || now() - flushedAt > 1) {
       flush();
       flushedAt = now();
     }
   }
+  flush();
   running = false;
 }
 
@@ -137,9 +145,10 @@ expose({
     setBackend(backend);
     port.on("message", (message: ToWorker) => {
       if (message.t === "tasks") {
-        queue.push(...message.tasks);
+        for (const task of message.tasks) queue.push(task);
         void drain();
-      } else backend.reply(message);
+      } else if (message.t === "claims") claims = message.cells;
+      else backend.reply(message);
     });
   },
 });
