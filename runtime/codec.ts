@@ -38,6 +38,8 @@ function copyBuffer(buffer: ArrayBuffer): ArrayBuffer | SharedArrayBuffer {
 }
 
 export function encode(value: unknown, path: string): Encoded {
+  // Most arguments are primitives: no traversal state to allocate.
+  if (value === null || (typeof value !== "object" && typeof value !== "function" && typeof value !== "symbol")) return { value, hasRefs: false };
   const state = { hasRefs: false, seen: new Map<object, unknown>() };
   return { value: encodeValue(value, path, state), hasRefs: state.hasRefs };
 }

@@ -104,13 +104,18 @@ export class Driver implements Backend {
   submit(shipment: Shipment, args: Encoded[], options: SubmitOptions, refs?: string[]): ObjectRef[] {
     if (this.stopped) throw new RayError("ray.shutdown() was called: call ray.init() again to submit tasks");
     this.register(shipment.fn, shipment.data);
-    const ids = refs ?? Array.from({ length: options.numReturns }, () => newObjectId());
+    const ids = refs ?? (options.numReturns === 1 ? [newObjectId()] : Array.from({ length: options.numReturns }, () => newObjectId()));
+    const deps: string[] = [];
+    for (const arg of args) {
+      const dep = arg.hasRefs ? refIdOf(arg) : undefined;
+      if (dep !== undefined) deps.push(dep);
+    }
     const task: Task = {
       id: this.nextTask++,
       name: options.name ?? shipment.fn.name,
       shipment,
       args,
-      deps: args.map(refIdOf).filter((id): id is string => id !== undefined),
+      deps,
       refs: ids,
       options,
       retries: 0,

@@ -43,6 +43,7 @@ function checkOptions(options: RemoteOptions): void {
 
 export class RemoteFunction<A extends unknown[] = unknown[], R = unknown, Out = ObjectRef<R>> implements Shippable {
   private readonly options_: RemoteOptions;
+  private submitOptions_?: SubmitOptions;
 
   /** `source`: the function (in the driver) or, in a worker, what the driver shipped. */
   constructor(private readonly source: Function | Shipment, options: RemoteOptions = {}) {
@@ -66,8 +67,9 @@ export class RemoteFunction<A extends unknown[] = unknown[], R = unknown, Out = 
         throw error;
       }
     });
-    const refs = backend.submit(shipment, encoded, this.submitOptions());
-    return (this.submitOptions().numReturns === 1 ? refs[0] : refs) as Out;
+    const options = this.submitOptions();
+    const refs = backend.submit(shipment, encoded, options);
+    return (options.numReturns === 1 ? refs[0] : refs) as Out;
   }
 
   /** A copy with these options changed. */
@@ -75,9 +77,13 @@ export class RemoteFunction<A extends unknown[] = unknown[], R = unknown, Out = 
     return new RemoteFunction(this.source, { ...this.options_, ...options }) as never;
   }
 
+  /** Computed once: options never change (`.options()` makes a new RemoteFunction). */
   private submitOptions(): SubmitOptions {
-    const o = { ...DEFAULTS, ...this.options_ };
-    return { numCpus: o.numCpus, numReturns: o.numReturns, maxRetries: o.maxRetries, maxCalls: o.maxCalls, resources: o.resources ?? {}, name: this.name };
+    if (!this.submitOptions_) {
+      const o = { ...DEFAULTS, ...this.options_ };
+      this.submitOptions_ = { numCpus: o.numCpus, numReturns: o.numReturns, maxRetries: o.maxRetries, maxCalls: o.maxCalls, resources: o.resources ?? {}, name: this.name };
+    }
+    return this.submitOptions_;
   }
 
   [SHIP](): { shipment: Shipment; options: unknown } {

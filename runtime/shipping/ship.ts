@@ -64,6 +64,8 @@ interface Analysis {
 const analyses = new WeakMap<Function, Analysis>();
 const declarationsByScript = new WeakMap<ScriptInfo, Map<string, TopLevelDeclaration>>();
 const shippedByKey = new Map<string, ShippedFunction>();
+/** Shipments that cannot change: the function uses no value looked up at submission. */
+const staticShipments = new WeakMap<Function, Shipment>();
 let nextId = 0;
 
 /** `foo() {}` (a method) and `async foo() {}` are not expressions; `function` makes them so. */
@@ -133,6 +135,8 @@ class Planner {
   private readonly seenStatements = new Set<TopLevelDeclaration>();
   private readonly exportNames = new Set<string>();
   readonly data: ShippedData[] = [];
+  /** Whether a name was resolved to a value (a cell's or module's export, which may change). */
+  usedValues = false;
 
   constructor(private readonly entryName: string) {}
 
@@ -181,6 +185,7 @@ class Planner {
   private resolveValue(name: string, value: unknown): void {
     if (this.defined.has(name)) return;
     this.defined.add(name);
+    this.usedValues = true;
     if (value !== null && (typeof value === "object" || typeof value === "function") && SHIP in (value as object)) {
       const { shipment, options } = (value as Shippable)[SHIP]();
       this.bindData(name, { kind: "remote", fn: shipment.fn, data: shipment.data, options });
@@ -245,6 +250,12 @@ class Planner {
 
 /** What a worker needs to run `fn` now; throws RefusedFunctionError naming what cannot be sent. */
 export function ship(fn: Function): Shipment {
-  return new Planner(`'${fn.name || "the function"}'`).plan(fn);
+  const known = staticShipments.get(fn);
+  if (known) return known;
+  const planner = new Planner(`'${fn.name || "the function"}'`);
+  const shipment = planner.plan(fn);
+  // Only source text and globals: the same every time (and submitting is the hot path).
+  if (!planner.usedValues) staticShipments.set(fn, shipment);
+  return shipment;
 }
 
