@@ -83,6 +83,7 @@ async function start(): Promise<void> {
   if (!preload.ok) throw new Error(`the preload cell failed: ${JSON.stringify(preload.diagnostics)}`);
   serve();
   sendToKernel({ kind: "ready" });
+  setImmediate(executor.saveCodeCache);
 }
 
 start().catch((error) => {

@@ -3,9 +3,10 @@
 // the console it is given: log(value) for the cell's last expression, error(format, file,
 // line, column, message) for each compile diagnostic, error(thrown) for a runtime error.
 import vm from "node:vm";
-import { createConverter, Converter } from "tslab/dist/converter";
-import { createExecutor, Executor } from "tslab/dist/executor";
+import type { Converter } from "tslab/dist/converter";
+import type { Executor } from "tslab/dist/executor";
 import { CompileDiagnostic } from "./error-report";
+import { loadTypeScriptWithCodeCache } from "./typescript-code-cache";
 
 export interface CellRun {
   ok: boolean;
@@ -23,8 +24,14 @@ export class CellExecutor {
   private readonly executor: Executor;
   private run: CellRun = CellExecutor.emptyRun();
   private scriptFilename = "cell.js";
+  /** Keeps TypeScript's compiled code for the next start; call once the kernel is warm. */
+  readonly saveCodeCache: () => void;
 
   constructor(rootDir: string) {
+    // TypeScript must be in the module cache before tslab requires it.
+    this.saveCodeCache = loadTypeScriptWithCodeCache().save;
+    const { createConverter } = require("tslab/dist/converter") as typeof import("tslab/dist/converter");
+    const { createExecutor } = require("tslab/dist/executor") as typeof import("tslab/dist/executor");
     this.converter = createConverter({});
     const capture = this.captureConversion(this.converter);
     this.executor = createExecutor(rootDir, { node: capture, browser: capture, close: () => this.converter.close() }, {
