@@ -7,7 +7,9 @@ import { join } from "node:path";
 import { TSRAY_BIN } from "../client/launch";
 
 function tsray(args: string[], cwd: string) {
-  const result = spawnSync(process.execPath, [TSRAY_BIN, ...args], { cwd, encoding: "utf8", timeout: 60_000 });
+  // The kernel's history goes to a Jupyter data dir of the test's own, not the user's.
+  const env = { ...process.env, JUPYTER_DATA_DIR: join(cwd, "jupyter-data") };
+  const result = spawnSync(process.execPath, [TSRAY_BIN, ...args], { cwd, env, encoding: "utf8", timeout: 60_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
