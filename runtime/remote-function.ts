@@ -1,6 +1,8 @@
 // `ray.remote(fn)`: a RemoteFunction keeps fn's parameter types (each may also be given as
 // an ObjectRef) and its `.remote()` returns refs to the awaited result.
+import { isMainThread } from "node:worker_threads";
 import { currentBackend } from "./backend";
+import { RayError } from "./errors";
 import { CannotCopyError, encode, Encoded } from "./codec";
 import { ObjectRef } from "./object-ref";
 import type { SubmitOptions } from "./protocol";
@@ -57,6 +59,10 @@ export class RemoteFunction<A extends unknown[] = unknown[], R = unknown, Out = 
 
   /** Submits a task now; returns its ref (or refs, with numReturns > 1) at once. */
   remote(...args: RemoteArgs<A>): Out {
+    if (!isMainThread && typeof this.source === "function") {
+      // Made by code run again in a worker: the driver does not know it (see ship.ts).
+      throw new RayError(`${this.name}.remote(): this remote function was created inside a task, where it cannot be submitted; export it from its module (or declare it in a cell) so that tasks receive it from the driver`);
+    }
     const backend = currentBackend() ?? ensureDriver();
     const shipment = typeof this.source === "function" ? ship(this.source) : this.source;
     const encoded: Encoded[] = args.map((arg, i) => {

@@ -111,6 +111,10 @@ function fileOf(url: string): string {
   return url.startsWith("file:") ? new URL(url).pathname : url;
 }
 
+/** A top-level statement that makes a remote function: `const f = ray.remote(...)`. */
+/** A top-level statement that makes a remote function: `const f = ray.remote(...)`, or `(0, m.remote)(...)` as tsc writes an imported `remote(...)`. */
+const CREATES_REMOTE = /^(export\s+)?(const|let|var)\s+[\w$]+\s*(:[^=]+)?=\s*(\(0,\s*)?([\w$]+\.)?remote\)?\s*\(/;
+
 const PROVIDED = new Set(["require", "exports", "module", "__filename", "__dirname"]);
 
 interface Context {
@@ -148,6 +152,18 @@ class Planner {
     );
   }
 
+  /**
+   * A module's statement run again in a worker would make a second remote function there,
+   * one the driver never saw (its tasks could not be submitted): only exported ones are
+   * reachable from the driver (as `exports.name`), and are sent as handles.
+   */
+  private refuseUnexportedRemote(name: string, url: string): never {
+    throw new RefusedFunctionError(
+      `ray.remote: ${this.entryName} uses '${name}', a remote function that its module (${fileOf(url)}) does not export. ` +
+        `A remote function used by another task must be exported from its module: write 'export const ${name} = ray.remote(...)'.`
+    );
+  }
+
   private emit(code: string, origin?: { url: string; line: number; column: number }, prefix = 0): void {
     if (origin) this.segments.push({ startLine: this.lines.length + 1, lineCount: code.split("\n").length, prefix, ...origin });
     this.lines.push(...code.split("\n"));
@@ -166,6 +182,7 @@ class Planner {
     if (this.defined.has(name) || PROVIDED.has(name)) return;
     const declaration = context.script ? declarationsOf(context.script).get(name) : undefined;
     if (context.inCell && context.exports && name in context.exports) return this.resolveValue(name, context.exports[name]);
+    if (declaration && !context.inCell && CREATES_REMOTE.test(declaration.text)) this.refuseUnexportedRemote(name, context.script!.url);
     if (declaration && (declaration.isImport || !context.inCell)) return this.resolveStatement(declaration, context);
     if (name in globalThis) return;
     if (declaration) this.refuse(name, "was not declared yet when the task was submitted (declare it before the call)");
