@@ -8,3 +8,4 @@ export { MIME_BUNDLE, MimeBundle } from "./mime";
 export { input } from "./input";
 import * as ray from "../runtime";
 export { ray };
+export { charts } from "../charts";

@@ -16,7 +16,7 @@ import { mimeBundleOf } from "../../preload/mime";
 /** The names every cell sees, imported by a hidden first cell so that they are typed. */
 function preloadCell(): string {
   const preload = JSON.stringify(resolve(__dirname, "../../preload/index"));
-  return `import { ray, time, pnd, pd, assert, display, input } from ${preload};`;
+  return `import { ray, time, pnd, pd, assert, display, input, charts } from ${preload};`;
 }
 
 // Interrupts may come while the executor is still loading; they must not kill it.
