@@ -9,6 +9,9 @@ import { Message, Signer, decode, encode, newHeader } from "../kernel/protocol/w
 
 const sleep = (ms: number) => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms));
 
+/** Enough for a test to find a message; bounded, so long notebook runs do not grow. */
+const IOPUB_LOG_SIZE = 2000;
+
 export type RequestChannel = "shell" | "control";
 
 export interface Exchange {
@@ -44,7 +47,7 @@ export class KernelClient {
   private readonly senders: Record<RequestChannel | "stdin", SerialSender>;
   private readonly waiters = new Map<string, Waiter>();
   private answerInput: ExecuteOptions["onInput"] | null = null;
-  /** Every iopub message, for tests that look at what came unasked. */
+  /** The latest iopub messages, for tests that look at what came unasked. */
   readonly iopubLog: Message[] = [];
   private closed = false;
 
@@ -155,6 +158,7 @@ export class KernelClient {
 
   private onIopub(message: Message): void {
     this.iopubLog.push(message);
+    if (this.iopubLog.length > IOPUB_LOG_SIZE) this.iopubLog.splice(0, this.iopubLog.length - IOPUB_LOG_SIZE);
     const waiter = this.waiters.get(String(message.parent_header.msg_id));
     if (!waiter) return;
     if (message.header.msg_type === "status") {
