@@ -169,7 +169,7 @@ export function nodes(): NodeInfo[] {
   return [{ NodeID: driver.nodeId, Alive: true, NodeManagerAddress: "127.0.0.1", NodeManagerHostname: driver.hostname(), Resources: clusterResources() }];
 }
 
-/** Chrome trace events of every task; written as JSON to `filename` when given. */
+/** Chrome trace events of the most recent 100,000 tasks (older ones are dropped); written as JSON to `filename` when given. */
 export function timeline(filename?: string): TraceEvent[] {
   const driver = driverOrThrow();
   if (filename) driver.timeline.write(filename, driver.nodeId);

@@ -141,3 +141,25 @@ export function refIdOf(encoded: Encoded): string | undefined {
   if (!encoded.hasRefs || typeof value !== "object" || value === null) return undefined;
   return Object.prototype.hasOwnProperty.call(value, REF_KEY) ? (value as Record<string, string>)[REF_KEY] : undefined;
 }
+
+/** The ids of every ObjectRef marker in the value, the top-level one included. */
+export function refIdsIn(encoded: Encoded): string[] {
+  const ids: string[] = [];
+  if (encoded.hasRefs) collectRefIds(encoded.value, ids, new Set());
+  return ids;
+}
+
+function collectRefIds(value: unknown, ids: string[], seen: Set<object>): void {
+  if (typeof value !== "object" || value === null || ArrayBuffer.isView(value) || seen.has(value)) return;
+  seen.add(value);
+  if (Object.prototype.hasOwnProperty.call(value, REF_KEY)) {
+    ids.push((value as Record<string, string>)[REF_KEY]);
+    return;
+  }
+  // Map keys and Set elements too: encode turns refs there into markers as well.
+  if (Array.isArray(value) || value instanceof Set) for (const item of value) collectRefIds(item, ids, seen);
+  else if (value instanceof Map) for (const [k, v] of value) (collectRefIds(k, ids, seen), collectRefIds(v, ids, seen));
+  else if (!(value instanceof Date || value instanceof RegExp || value instanceof Error)) {
+    for (const key of Object.keys(value)) collectRefIds((value as Record<string, unknown>)[key], ids, seen);
+  }
+}

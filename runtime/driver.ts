@@ -2,13 +2,14 @@
 // accounting, and the worker pool, in the main thread of the process that calls `init`.
 import { AsyncResource, executionAsyncId } from "node:async_hooks";
 import { availableParallelism, hostname } from "node:os";
-import { decode, Encoded, refIdOf } from "./codec";
+import { decode, Encoded, refIdOf, refIdsIn } from "./codec";
 import { GetTimeoutError, makeTaskError, RayError, TaskCancelledError, WorkerCrashedError } from "./errors";
 import type { Backend } from "./backend";
 import { setBackend } from "./backend";
 import { newObjectId, randomHex } from "./ids";
-import { ObjectRef } from "./object-ref";
+import { ObjectRef, trackObjectRefs } from "./object-ref";
 import { ObjectStore } from "./object-store";
+import { RefCounts } from "./ref-counts";
 import type { FromWorker, SubmitOptions, TaskMessage, TaskResult } from "./protocol";
 import type { Shipment, ShippedData, ShippedFunction } from "./shipping/ship";
 import { WorkerSlot } from "./worker-pool";
@@ -52,7 +53,11 @@ interface Task {
 const EPSILON = 1e-9;
 
 export class Driver implements Backend {
-  readonly store = new ObjectStore();
+  /** Who holds each object: what nothing holds any more leaves the store (ref-counts.ts). */
+  readonly refs = new RefCounts((id) => this.store.free(id));
+  readonly store = new ObjectStore((value) => {
+    if (value.hasRefs) this.refs.escape(refIdsIn(value));
+  });
   readonly nodeId = randomHex(28);
   readonly timeline = new Timeline();
   readonly totalCpus: number;
@@ -80,6 +85,7 @@ export class Driver implements Backend {
     this.customResources = { ...(options.resources ?? {}) };
     this.freeResources = { ...this.customResources };
     for (let i = 0; i < Math.ceil(this.totalCpus); i++) this.addWorker();
+    trackObjectRefs((ref) => this.refs.track(ref));
   }
 
   private addWorker(): WorkerSlot {
@@ -108,8 +114,14 @@ export class Driver implements Backend {
     const deps: string[] = [];
     for (const arg of args) {
       const dep = arg.hasRefs ? refIdOf(arg) : undefined;
-      if (dep !== undefined) deps.push(dep);
+      if (dep !== undefined) {
+        deps.push(dep);
+        this.refs.hold(dep);
+      } else if (arg.hasRefs) this.refs.escape(refIdsIn(arg));
     }
+    this.escapeData(shipment.data);
+    // Minted by a worker, which may keep them (ref-counts.ts).
+    if (refs) this.refs.escape(refs);
     const task: Task = {
       id: this.nextTask++,
       name: options.name ?? shipment.fn.name,
@@ -131,6 +143,14 @@ export class Driver implements Backend {
     this.activity(+1);
     this.schedule();
     return ids.map((id) => new ObjectRef(id));
+  }
+
+  /** Refs in values a function captured reach every worker that runs it. */
+  private escapeData(data: ShippedData[]): void {
+    for (const item of data) {
+      if (item.kind === "remote") this.escapeData(item.data);
+      else if (item.encoded.hasRefs) this.refs.escape(refIdsIn(item.encoded));
+    }
   }
 
   private contextResource(): AsyncResource {
@@ -197,7 +217,8 @@ export class Driver implements Backend {
         return false;
       }
       task.args = task.args.map((arg) => (refIdOf(arg) === task.deps[0] ? entry.value! : arg));
-      task.deps.shift();
+      // The task holds the value itself from now on, not the object.
+      this.refs.release(task.deps.shift()!);
     }
     return true;
   }
@@ -331,7 +352,11 @@ export class Driver implements Backend {
     task.refs.forEach((id, i) => {
       this.taskByRef.delete(id);
       this.store.settle(id, "values" in outcome ? { value: outcome.values[i] } : { error: outcome.error });
+      this.refs.freeIfUnheld(id);
     });
+    // Arguments it never received (it failed or was cancelled first).
+    for (const dep of task.deps) this.refs.release(dep);
+    task.deps = [];
     task.shipment = undefined as never;
     task.args = [];
     this.activity(-1);
@@ -408,14 +433,21 @@ export class Driver implements Backend {
         return;
       }
       case "put":
+        this.refs.escape([message.id]);
         this.put(message.value, message.id);
         return;
-      case "get":
-        this.get(message.ids, message.timeout).then(
-          () => slot.post({ t: "reply", req: message.req, ok: true, value: message.ids.map((id) => this.store.lookup(id).value) }),
-          (error: Error) => slot.post({ t: "reply", req: message.req, ok: false, error: { name: error.name, message: error.message, stack: error.stack ?? "" } })
-        );
+      case "get": {
+        // Held until the reply is built: `get`'s own pins end as it settles.
+        for (const id of message.ids) this.refs.hold(id);
+        const unpin = () => message.ids.forEach((id) => this.refs.release(id));
+        this.get(message.ids, message.timeout)
+          .then(
+            () => slot.post({ t: "reply", req: message.req, ok: true, value: message.ids.map((id) => this.store.lookup(id).value) }),
+            (error: Error) => slot.post({ t: "reply", req: message.req, ok: false, error: { name: error.name, message: error.message, stack: error.stack ?? "" } })
+          )
+          .finally(unpin);
         return;
+      }
       case "wait":
         this.wait(message.ids, message.numReturns, message.timeout).then((ready) =>
           slot.post({ t: "reply", req: message.req, ok: true, value: [...ready] })
@@ -454,7 +486,9 @@ export class Driver implements Backend {
   // ---- get / wait / cancel ----
 
   get(ids: string[], timeout?: number): Promise<unknown[]> {
-    return new Promise((resolve, reject) => {
+    // Pinned until answered: the caller's refs may be collected while it waits.
+    for (const id of ids) this.refs.hold(id);
+    return new Promise<unknown[]>((resolve, reject) => {
       let left = 0;
       let timer: NodeJS.Timeout | undefined;
       let done = false;
@@ -491,11 +525,12 @@ export class Driver implements Backend {
         }, timeout * 1000);
       }
       settle();
-    });
+    }).finally(() => ids.forEach((id) => this.refs.release(id)));
   }
 
   wait(ids: string[], numReturns: number, timeout?: number): Promise<Set<string>> {
-    return new Promise((resolve) => {
+    for (const id of ids) this.refs.hold(id);
+    return new Promise<Set<string>>((resolve) => {
       const ready = () => ids.filter((id) => this.store.lookup(id).state !== "pending");
       let done = false;
       let timer: NodeJS.Timeout | undefined;
@@ -507,7 +542,7 @@ export class Driver implements Backend {
       if (ready().length >= numReturns || timeout === 0) return finish();
       for (const id of ids) this.store.onSettled(id, () => !done && ready().length >= numReturns && finish());
       if (timeout !== undefined) timer = setTimeout(() => !done && finish(), timeout * 1000);
-    });
+    }).finally(() => ids.forEach((id) => this.refs.release(id)));
   }
 
   cancel(id: string, force: boolean): void {
@@ -543,6 +578,7 @@ export class Driver implements Backend {
 
   async shutdown(): Promise<void> {
     this.stopped = true;
+    trackObjectRefs(undefined);
     const slots = [...this.slots];
     this.slots.length = 0;
     await Promise.all(slots.map((slot) => slot.terminate()));

@@ -1,5 +1,6 @@
 // The driver's objects: each ref's state (pending, ready with its encoded value, or failed
-// with the error `get` rejects with) and who is waiting for it.
+// with the error `get` rejects with) and who is waiting for it. Entries are freed when
+// nothing holds them any more (ref-counts.ts).
 import type { Encoded } from "./codec";
 
 export interface ObjectEntry {
@@ -11,6 +12,14 @@ export interface ObjectEntry {
 
 export class ObjectStore {
   private readonly entries = new Map<string, ObjectEntry>();
+
+  /** `onValue`: told of every value stored (the driver counts the refs nested in it). */
+  constructor(private readonly onValue: (value: Encoded) => void = () => {}) {}
+
+  /** How many objects it holds. */
+  get size(): number {
+    return this.entries.size;
+  }
 
   create(id: string): ObjectEntry {
     const entry: ObjectEntry = { state: "pending" };
@@ -31,7 +40,10 @@ export class ObjectStore {
   settle(id: string, outcome: { value: Encoded } | { error: Error }): void {
     const entry = this.entries.get(id);
     if (!entry || entry.state !== "pending") return;
-    if ("value" in outcome) Object.assign(entry, { state: "ready", value: outcome.value });
+    if ("value" in outcome) {
+      this.onValue(outcome.value);
+      Object.assign(entry, { state: "ready", value: outcome.value });
+    }
     else Object.assign(entry, { state: "failed", error: outcome.error });
     const waiters = entry.waiters;
     entry.waiters = undefined;
@@ -43,6 +55,11 @@ export class ObjectStore {
     const entry = this.lookup(id);
     if (entry.state !== "pending") wake();
     else (entry.waiters ??= []).push(wake);
+  }
+
+  /** Forgets a settled entry (a pending one stays: its task still settles it). */
+  free(id: string): void {
+    if (this.entries.get(id)?.state !== "pending") this.entries.delete(id);
   }
 
   /** Fails every pending entry (at shutdown: no ref stays pending forever). */

@@ -1,5 +1,6 @@
-// `ray.timeline()`: Chrome trace events ("X" complete events, microseconds) of every
-// finished task: its name, worker (as the thread), start and duration.
+// `ray.timeline()`: Chrome trace events ("X" complete events, microseconds) of the most
+// recent 100,000 finished tasks (older ones are dropped, so that a long session's timeline
+// stays bounded): each task's name, worker (as the thread), start and duration.
 import { writeFileSync } from "node:fs";
 
 export interface TimelineEvent {
