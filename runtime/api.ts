@@ -1,4 +1,4 @@
-// The `ray` namespace (API.md section 2, actors aside): the same functions in a cell, in a
+// The `ray` namespace (API.md section 2; actors in actor.ts): the same functions in a cell, in a
 // plain Node program, and inside a task (where they talk to the driver).
 import { isMainThread } from "node:worker_threads";
 import { currentBackend, Backend } from "./backend";
@@ -8,6 +8,7 @@ import { currentDriver, InitOptions, startDriver, stopDriver } from "./driver";
 import { ObjectRef } from "./object-ref";
 import { RemoteFunction, RemoteOptions, RefsFor } from "./remote-function";
 import type { TraceEvent } from "./timeline";
+import { ActorClass, ActorHandleCore, ActorOptions, isActorHandle, isClass } from "./actor";
 
 export interface RayContext {
   nodeIpAddress: string;
@@ -49,16 +50,26 @@ export function isInitialized(): boolean {
 }
 
 type AnyFunction = (...args: any[]) => any;
+type AnyClass = abstract new (...args: any[]) => any;
 
 export function remote<F extends AnyFunction>(fn: F): RemoteFunction<Parameters<F>, Awaited<ReturnType<F>>>;
 export function remote<O extends RemoteOptions, F extends AnyFunction>(
   options: O,
   fn: F
 ): RemoteFunction<Parameters<F>, Awaited<ReturnType<F>>, RefsFor<O, Awaited<ReturnType<F>>>>;
-export function remote(first: RemoteOptions | AnyFunction, second?: AnyFunction): RemoteFunction<any, any, any> {
-  if (typeof first === "function") return new RemoteFunction(first);
-  if (typeof second === "function" && typeof first === "object" && first !== null) return new RemoteFunction(second, first);
-  throw new TypeError("ray.remote(fn) or ray.remote(options, fn) expects a function");
+export function remote<C extends AnyClass>(cls: C): ActorClass<C>;
+export function remote<C extends AnyClass>(options: ActorOptions, cls: C): ActorClass<C>;
+export function remote(first: RemoteOptions | ActorOptions | AnyFunction, second?: AnyFunction): RemoteFunction<any, any, any> | ActorClass {
+  const make = (fn: AnyFunction, options?: object) => (isClass(fn) ? new ActorClass(fn as never, options) : new RemoteFunction(fn, options));
+  if (typeof first === "function") return make(first);
+  if (typeof second === "function" && typeof first === "object" && first !== null) return make(second, first);
+  throw new TypeError("ray.remote(fn) or ray.remote(options, fn) expects a function or a class");
+}
+
+/** Ends the actor now: its pending and later calls fail with RayActorError (`h.__ray_terminate__.remote()` waits for the queued ones). */
+export function kill(handle: ActorHandleCore): void {
+  if (!isActorHandle(handle)) throw new TypeError(`ray.kill() expects an actor handle, got ${describe(handle)}`);
+  backend().killActor(handle.actorId);
 }
 
 function backend(): Backend {

@@ -13,6 +13,11 @@ export interface Backend {
   /** The ids of those ready, at most numReturns of them. */
   wait(ids: string[], numReturns: number, timeout?: number): Promise<Set<string>>;
   cancel(id: string, force: boolean): void;
+  /** Queues the creation of actor `id` (a 32-hex id its caller made). */
+  createActor(id: string, shipment: Shipment, args: Encoded[], options: SubmitOptions): void;
+  /** Queues a method call; its refs at once. */
+  callActor(id: string, method: string, args: Encoded[], numReturns: number): ObjectRef[];
+  killActor(id: string): void;
 }
 
 let backend: Backend | undefined;

@@ -5,6 +5,9 @@
 import { ObjectRef } from "./object-ref";
 
 const REF_KEY = "__tsray_ref__";
+const HANDLE_KEY = "__tsray_actor__";
+/** An actor handle's own description (actor.ts): it travels as that, and is a handle again on arrival. */
+export const ACTOR_HANDLE = Symbol.for("tsray.actorHandle");
 /** Arrays from this size on live in shared memory. */
 export const SHARED_THRESHOLD_BYTES = 64 * 1024;
 
@@ -62,6 +65,10 @@ function encodeValue(value: unknown, path: string, state: { hasRefs: boolean; se
     state.hasRefs = true;
     return { [REF_KEY]: value.id };
   }
+  if (ACTOR_HANDLE in value) {
+    state.hasRefs = true;
+    return { [HANDLE_KEY]: (value as Record<symbol, unknown>)[ACTOR_HANDLE] };
+  }
   if (ArrayBuffer.isView(value)) {
     if (value instanceof DataView) return new DataView(copyBuffer(value.buffer as ArrayBuffer), value.byteOffset, value.byteLength);
     const array = value as TypedArray;
@@ -117,6 +124,10 @@ function revive(value: unknown, seen: Map<object, unknown>): unknown {
   const done = seen.get(value);
   if (done !== undefined) return done;
   if (Object.prototype.hasOwnProperty.call(value, REF_KEY)) return new ObjectRef((value as Record<string, string>)[REF_KEY]);
+  if (Object.prototype.hasOwnProperty.call(value, HANDLE_KEY)) {
+    // Loaded only when a handle arrives (actor.ts itself encodes with this module).
+    return (require("./actor") as typeof import("./actor")).handleFrom((value as Record<string, never>)[HANDLE_KEY]);
+  }
   if (Array.isArray(value)) {
     const out: unknown[] = [];
     seen.set(value, out);

@@ -3,7 +3,8 @@
 import { AsyncResource, executionAsyncId } from "node:async_hooks";
 import { availableParallelism, hostname } from "node:os";
 import { decode, Encoded, refIdOf, refIdsIn } from "./codec";
-import { GetTimeoutError, makeTaskError, RayError, TaskCancelledError, WorkerCrashedError } from "./errors";
+import { GetTimeoutError, makeTaskError, RayActorError, RayError, TaskCancelledError, WorkerCrashedError } from "./errors";
+import { ActorTable } from "./actors";
 import type { Backend } from "./backend";
 import { setBackend } from "./backend";
 import { newObjectId, randomHex } from "./ids";
@@ -48,6 +49,8 @@ interface Task {
   waitingOn?: string;
   /** Where its output goes: the async context (the cell) that submitted it. */
   context: AsyncResource;
+  /** The creation of this actor: it takes its CPUs here, then runs on its own thread. */
+  actor?: string;
 }
 
 const EPSILON = 1e-9;
@@ -72,6 +75,7 @@ export class Driver implements Backend {
   private readonly taskByRef = new Map<string, Task>();
   private readonly functions = new Map<number, ShippedFunction>();
   private readonly slots: WorkerSlot[] = [];
+  private readonly actors: ActorTable;
   private nextTask = 0;
   private nextWorker = 1;
   private scheduled = false;
@@ -85,6 +89,18 @@ export class Driver implements Backend {
     this.customResources = { ...(options.resources ?? {}) };
     this.freeResources = { ...this.customResources };
     for (let i = 0; i < Math.ceil(this.totalCpus); i++) this.addWorker();
+    this.actors = new ActorTable({
+      store: this.store,
+      timeline: this.timeline,
+      refs: this.refs,
+      logToDriver: options.logToDriver !== false,
+      context: () => this.contextResource(),
+      forward: (slot, message) => this.onMessage(slot, message),
+      release: (held) => {
+        this.acquire({ options: held }, -1);
+        this.schedule();
+      },
+    });
     trackObjectRefs((ref) => this.refs.track(ref));
   }
 
@@ -107,7 +123,7 @@ export class Driver implements Backend {
     for (const item of data) if (item.kind === "remote") this.register(item.fn, item.data);
   }
 
-  submit(shipment: Shipment, args: Encoded[], options: SubmitOptions, refs?: string[]): ObjectRef[] {
+  submit(shipment: Shipment, args: Encoded[], options: SubmitOptions, refs?: string[], actor?: string): ObjectRef[] {
     if (this.stopped) throw new RayError("ray.shutdown() was called: call ray.init() again to submit tasks");
     this.register(shipment.fn, shipment.data);
     const ids = refs ?? (options.numReturns === 1 ? [newObjectId()] : Array.from({ length: options.numReturns }, () => newObjectId()));
@@ -133,6 +149,7 @@ export class Driver implements Backend {
       retries: 0,
       state: "queued",
       context: this.contextResource(),
+      actor,
     };
     for (const id of ids) {
       this.store.create(id);
@@ -192,7 +209,7 @@ export class Driver implements Backend {
     return true;
   }
 
-  private acquire(task: Task, sign: 1 | -1): void {
+  private acquire(task: Pick<Task, "options">, sign: 1 | -1): void {
     this.freeCpus -= sign * task.options.numCpus;
     for (const [name, amount] of Object.entries(task.options.resources)) this.freeResources[name] = (this.freeResources[name] ?? 0) - sign * amount;
   }
@@ -245,6 +262,10 @@ export class Driver implements Backend {
       // Nothing further can start: stop scanning (the queue may hold 200,000 tasks).
       if (this.freeCpus <= EPSILON && task.options.numCpus > 0) return false;
       if (!this.argumentsReady(task) || !this.fits(task)) return true;
+      if (task.actor !== undefined) {
+        this.startActor(task);
+        return true;
+      }
       const slot = this.idleSlot() ?? this.extraWorkerIfLending();
       if (!slot) return false;
       if (slot.ready) this.start(task, slot, batches, false);
@@ -270,7 +291,7 @@ export class Driver implements Backend {
   /** One CPU, nothing else, no recycling, and a function seen to be short. */
   private prefetchable(task: Task): boolean {
     const o = task.options;
-    if (o.numCpus !== 1 || o.maxCalls > 0 || task.deps.length > 0) return false;
+    if (o.numCpus !== 1 || o.maxCalls > 0 || task.deps.length > 0 || task.actor !== undefined) return false;
     for (const _ in o.resources) return false;
     return this.durations.isShort(task.shipment.fn.id);
   }
@@ -457,6 +478,12 @@ export class Driver implements Backend {
         return this.cancel(message.id, message.force);
       case "blocked":
         return this.lend(slot, message.task, message.blocked);
+      case "actor.call":
+        this.refs.escape(message.refs);
+        this.actors.call(message.actor, message.method, message.args, message.numReturns, message.refs);
+        return;
+      case "actor.kill":
+        return this.killActor(message.actor);
     }
   }
 
@@ -481,6 +508,34 @@ export class Driver implements Backend {
     const print = () => process.stdout.write(lines);
     if (task) task.context.runInAsyncScope(print);
     else print();
+  }
+
+  // ---- actors (actors.ts) ----
+
+  createActor(id: string, shipment: Shipment, args: Encoded[], options: SubmitOptions): void {
+    this.actors.create(id, options);
+    this.submit(shipment, args, options, [], id);
+  }
+
+  callActor(id: string, method: string, args: Encoded[], numReturns: number): ObjectRef[] {
+    return this.actors.call(id, method, args, numReturns);
+  }
+
+  killActor(id: string): void {
+    if (this.actors.isPending(id)) {
+      // Still waiting for its CPUs: its creation leaves the queue.
+      for (const task of this.tasks.values()) if (task.actor === id) this.finish(task, { error: new RayActorError("killed before it started") });
+    }
+    this.actors.kill(id);
+  }
+
+  /** Its CPUs fit: they are the actor's until it dies (the actor table gives them back). */
+  private startActor(task: Task): void {
+    this.acquire(task, 1);
+    this.tasks.delete(task.id);
+    task.state = "finished";
+    this.activity(-1);
+    if (!this.actors.start(task.actor!, task.shipment, task.args)) this.acquire(task, -1);
   }
 
   // ---- get / wait / cancel ----
@@ -581,7 +636,7 @@ export class Driver implements Backend {
     trackObjectRefs(undefined);
     const slots = [...this.slots];
     this.slots.length = 0;
-    await Promise.all(slots.map((slot) => slot.terminate()));
+    await Promise.all([...slots.map((slot) => slot.terminate()), this.actors.shutdown()]);
     for (const task of this.tasks.values()) {
       task.state = "finished";
       for (const id of task.refs) this.store.settle(id, { error: new TaskCancelledError(`ray::${task.name}() (ray.shutdown() was called)`) });

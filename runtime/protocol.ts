@@ -35,8 +35,21 @@ export interface SubmitOptions {
   name?: string;
 }
 
+/** The call that ends an actor once the calls before it are done (Ray's name). */
+export const TERMINATE = "__ray_terminate__";
+
+/** A method call on an actor, run in its thread in the order sent. */
+export interface ActorCallMessage {
+  call: number;
+  method: string;
+  args: Encoded[];
+  numReturns: number;
+}
+
 export type ToWorker =
   | { t: "claims"; cells: Int32Array }
+  | { t: "actor.create"; fn: ShippedFunction; data: ShippedData[]; args: Encoded[] }
+  | { t: "actor.calls"; calls: ActorCallMessage[] }
   | { t: "tasks"; tasks: TaskMessage[] }
   | { t: "reply"; req: number; ok: true; value: unknown }
   | { t: "reply"; req: number; ok: false; error: ThrownInfo };
@@ -49,4 +62,8 @@ export type FromWorker =
   | { t: "get"; req: number; ids: string[]; timeout?: number }
   | { t: "wait"; req: number; ids: string[]; numReturns: number; timeout?: number }
   | { t: "cancel"; id: string; force: boolean }
-  | { t: "blocked"; task: number; blocked: boolean };
+  | { t: "blocked"; task: number; blocked: boolean }
+  | { t: "actor.ready"; ok: boolean; error?: ThrownInfo; start: number; end: number }
+  | { t: "actor.done"; results: TaskResult[] }
+  | { t: "actor.call"; actor: string; method: string; args: Encoded[]; numReturns: number; refs: string[] }
+  | { t: "actor.kill"; actor: string };

@@ -10,6 +10,8 @@ export interface TimelineEvent {
   start: number;
   end: number;
   ok: boolean;
+  /** The trace's thread, when not a pool worker (an actor's own thread). */
+  thread?: string;
 }
 
 export interface TraceEvent {
@@ -42,7 +44,7 @@ export class Timeline {
       ts: Math.round(e.start * 1000),
       dur: Math.round((e.end - e.start) * 1000),
       pid: `Node ${node}`,
-      tid: `worker ${e.worker}`,
+      tid: e.thread ?? `worker ${e.worker}`,
       args: { worker: e.worker, start: e.start / 1000, end: e.end / 1000, ok: e.ok },
     }));
   }

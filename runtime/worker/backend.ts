@@ -3,6 +3,7 @@
 // that tasks waiting for their own nested tasks cannot deadlock the pool).
 import type { Backend } from "../backend";
 import { decode, Encoded } from "../codec";
+import { RayError } from "../errors";
 import { newObjectId } from "../ids";
 import { ObjectRef } from "../object-ref";
 import type { FromWorker, SubmitOptions, ToWorker } from "../protocol";
@@ -56,6 +57,20 @@ export class WorkerBackend implements Backend {
 
   cancel(id: string, force: boolean): void {
     this.send({ t: "cancel", id, force });
+  }
+
+  createActor(): void {
+    throw new RayError("actors are created in the driver (a cell or the main program), not inside a task");
+  }
+
+  callActor(actor: string, method: string, args: Encoded[], numReturns: number): ObjectRef[] {
+    const refs = Array.from({ length: numReturns }, () => newObjectId());
+    this.send({ t: "actor.call", actor, method, args, numReturns, refs });
+    return refs.map((id) => new ObjectRef(id));
+  }
+
+  killActor(actor: string): void {
+    this.send({ t: "actor.kill", actor });
   }
 
   reply(message: ToWorker): void {

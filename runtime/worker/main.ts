@@ -13,6 +13,7 @@ import { WorkerBackend, setCurrentTask } from "./backend";
 import { setBackend } from "../backend";
 import { remoteFromShipment } from "../remote-function";
 import { claim } from "../prefetch";
+import { ActorRunner } from "./actor";
 
 const functions = new Map<number, { shipped: ShippedFunction; entry?: Function; factory: Function; require: NodeJS.Require }>();
 let port: MessagePort;
@@ -43,7 +44,7 @@ function dataValue(data: ShippedData): unknown {
   return remoteFromShipment({ fn: data.fn, data: data.data }, data.options);
 }
 
-function functionFor(task: TaskMessage): Function {
+function functionFor(task: Pick<TaskMessage, "fn" | "data">): Function {
   let known = typeof task.fn === "number" ? functions.get(task.fn) : undefined;
   if (!known) {
     const shipped = task.fn as ShippedFunction;
@@ -143,12 +144,23 @@ expose({
     captureOutput();
     const backend = new WorkerBackend(send);
     setBackend(backend);
+    // Made only in an actor's own thread (never a pool worker), at its first message.
+    let actor: ActorRunner | undefined;
     port.on("message", (message: ToWorker) => {
       if (message.t === "tasks") {
         for (const task of message.tasks) queue.push(task);
         void drain();
       } else if (message.t === "claims") claims = message.cells;
-      else backend.reply(message);
+      else if (message.t === "actor.create" || message.t === "actor.calls") {
+        actor ??= new ActorRunner({
+          load: (fn, data) => functionFor({ fn, data }),
+          thrown: thrownInfo,
+          outputs,
+          post: send,
+          setCurrent: (call) => (currentTask = call),
+        });
+        actor.receive(message);
+      } else backend.reply(message);
     });
   },
 });

@@ -1,0 +1,290 @@
+// The driver's actors. Each lives in its own worker thread (spawned as the pool's are, but
+// outside the pool) holding the instance; its calls go over that thread's port in
+// submission order, in batches, and run there one at a time. A call waits for its ref
+// arguments, and the calls after it wait with it (the order is the contract). The actor's
+// CPUs are taken in the driver's ledger when its creation leaves the task queue and given
+// back when it dies: killed, terminated, its constructor failed, or its thread crashed.
+import type { AsyncResource } from "node:async_hooks";
+import { Encoded, refIdOf, refIdsIn } from "./codec";
+import { makeTaskError, RayActorError, ThrownInfo, WorkerCrashedError } from "./errors";
+import { newObjectId } from "./ids";
+import { ObjectRef } from "./object-ref";
+import type { ObjectStore } from "./object-store";
+import { ActorCallMessage, FromWorker, SubmitOptions, TaskResult, TERMINATE, ToWorker } from "./protocol";
+import type { Shipment } from "./shipping/ship";
+import type { RefCounts } from "./ref-counts";
+import type { Timeline } from "./timeline";
+import { WorkerSlot } from "./worker-pool";
+
+/** What the actor table needs of the driver. */
+export interface ActorHost {
+  readonly store: ObjectStore;
+  readonly timeline: Timeline;
+  /** A queued call holds its ref arguments, as a queued task does (ref-counts.ts). */
+  readonly refs: RefCounts;
+  readonly logToDriver: boolean;
+  /** The async context (the cell) submitting now: where a call's console output goes. */
+  context(): AsyncResource;
+  /** Nested `ray.*` calls made inside an actor's methods, handled as a task's are. */
+  forward(slot: WorkerSlot, message: FromWorker): void;
+  /** Gives the actor's CPUs and resources back to the scheduler. */
+  release(options: SubmitOptions): void;
+}
+
+interface Call {
+  id: number;
+  method: string;
+  args: Encoded[];
+  refs: string[];
+  numReturns: number;
+  context: AsyncResource;
+  /** Top-level ref arguments not yet replaced by their values (each held until then). */
+  deps: { at: number; id: string }[];
+  /** The argument whose settling pumps the actor's queue again. */
+  waitingOn?: string;
+}
+
+interface Actor {
+  id: string;
+  name: string;
+  options: SubmitOptions;
+  /** pending: waiting in the task queue for its CPUs; alive: holding them, on its thread. */
+  state: "pending" | "alive" | "dead";
+  slot?: WorkerSlot;
+  /** Not yet sent to its thread, in order. */
+  queue: Call[];
+  /** Sent, not yet done. */
+  sent: Map<number, Call>;
+  pumpQueued: boolean;
+  /** `__ray_terminate__` was sent: nothing more is. */
+  terminating: boolean;
+  context: AsyncResource;
+  death?: { message: string; cause?: Error };
+}
+
+/** Shared by the many calls with no ref arguments (never added to). */
+const NO_DEPS: Call["deps"] = [];
+
+export class ActorTable {
+  private readonly actors = new Map<string, Actor>();
+  private nextCall = 0;
+  private nextThread = 1;
+
+  constructor(private readonly host: ActorHost) {}
+
+  /** Records an actor whose creation the driver has just queued. */
+  create(id: string, options: SubmitOptions): void {
+    const actor: Actor = {
+      id,
+      name: options.name ?? "Actor",
+      options,
+      state: "pending",
+      queue: [],
+      sent: new Map(),
+      pumpQueued: false,
+      terminating: false,
+      context: this.host.context(),
+    };
+    this.actors.set(id, actor);
+  }
+
+  isPending(id: string): boolean {
+    return this.actors.get(id)?.state === "pending";
+  }
+
+  /** Its creation left the task queue with its CPUs taken: start its thread. False if it was killed meanwhile. */
+  start(id: string, shipment: Shipment, args: Encoded[]): boolean {
+    const actor = this.actors.get(id);
+    if (!actor || actor.state !== "pending") return false;
+    actor.state = "alive";
+    const slot = new WorkerSlot(this.nextThread++, {
+      message: (s, message) => this.onMessage(actor, s, message),
+      ready: () => {},
+      exit: (_s, reason) => this.die(actor, "its thread died unexpectedly", new WorkerCrashedError(`the thread of actor ${actor.name} (${reason})`)),
+    });
+    actor.slot = slot;
+    slot.start();
+    // The port keeps what is posted before the thread connects.
+    slot.post({ t: "actor.create", fn: shipment.fn, data: shipment.data, args } satisfies ToWorker);
+    this.pump(actor);
+    return true;
+  }
+
+  call(id: string, method: string, args: Encoded[], numReturns: number, refs?: string[]): ObjectRef[] {
+    const ids = refs ?? (numReturns === 1 ? [newObjectId()] : Array.from({ length: numReturns }, () => newObjectId()));
+    for (const ref of ids) this.host.store.create(ref);
+    let deps = NO_DEPS;
+    args.forEach((arg, at) => {
+      if (!arg.hasRefs) return;
+      const dep = refIdOf(arg);
+      if (dep === undefined) return this.host.refs.escape(refIdsIn(arg));
+      if (deps === NO_DEPS) deps = [];
+      deps.push({ at, id: dep });
+      this.host.refs.hold(dep);
+    });
+    const call: Call = { id: this.nextCall++, method, args, refs: ids, numReturns, context: this.host.context(), deps };
+    // Made before the call can fail: a settled object no ref holds is freed at once.
+    const out = ids.map((ref) => new ObjectRef(ref));
+    const actor = this.actors.get(id);
+    if (!actor) this.fail(call, new RayActorError(`The actor ${id} is unknown to this runtime (was its handle made before a ray.shutdown()?)`));
+    else if (actor.state === "dead") this.fail(call, this.deathError(actor));
+    else {
+      actor.queue.push(call);
+      if (actor.slot) this.schedulePump(actor);
+    }
+    return out;
+  }
+
+  /** `ray.kill`: dead now; its pending and later calls fail. */
+  kill(id: string): void {
+    const actor = this.actors.get(id);
+    if (actor) this.die(actor, "it was killed by ray.kill()");
+  }
+
+  async shutdown(): Promise<void> {
+    const slots = [...this.actors.values()].map((actor) => actor.slot);
+    for (const actor of this.actors.values()) this.die(actor, "ray.shutdown() was called");
+    await Promise.all(slots.map((slot) => slot?.terminate()));
+    this.actors.clear();
+  }
+
+  private schedulePump(actor: Actor): void {
+    if (actor.pumpQueued) return;
+    actor.pumpQueued = true;
+    // One batch per turn: a loop of 20,000 calls is one message.
+    queueMicrotask(() => {
+      actor.pumpQueued = false;
+      this.pump(actor);
+    });
+  }
+
+  /** Sends queued calls, in order, up to the first one still waiting for an argument. */
+  private pump(actor: Actor): void {
+    if (actor.state !== "alive") return;
+    const queue = actor.queue;
+    const batch: ActorCallMessage[] = [];
+    let i = 0;
+    for (; i < queue.length && !actor.terminating; i++) {
+      const call = queue[i];
+      const ready = this.argumentsReady(actor, call);
+      if (ready === "waiting") break;
+      if (ready === "failed") continue;
+      actor.sent.set(call.id, call);
+      if (call.method === TERMINATE) actor.terminating = true;
+      batch.push({ call: call.id, method: call.method, args: call.args, numReturns: call.numReturns });
+    }
+    actor.queue = i === queue.length ? [] : queue.slice(i);
+    if (batch.length > 0) actor.slot!.post({ t: "actor.calls", calls: batch } satisfies ToWorker);
+    this.keepAlive(actor);
+  }
+
+  private argumentsReady(actor: Actor, call: Call): "ready" | "waiting" | "failed" {
+    while (call.deps.length > 0) {
+      const { at, id } = call.deps[0];
+      const entry = this.host.store.lookup(id);
+      if (entry.state === "pending") {
+        if (call.waitingOn !== id) {
+          call.waitingOn = id;
+          this.host.store.onSettled(id, () => this.schedulePump(actor));
+        }
+        return "waiting";
+      }
+      if (entry.state === "failed") {
+        this.fail(call, entry.error!);
+        return "failed";
+      }
+      call.args[at] = entry.value!;
+      call.deps.shift();
+      this.host.refs.release(id);
+    }
+    return "ready";
+  }
+
+  /** A program is kept running while an actor has calls to finish, not by an idle actor. */
+  private keepAlive(actor: Actor): void {
+    if (actor.state === "alive" && actor.queue.length + actor.sent.size > 0) actor.slot!.ref();
+    else actor.slot?.unref();
+  }
+
+  private onMessage(actor: Actor, slot: WorkerSlot, message: FromWorker): void {
+    switch (message.t) {
+      case "actor.done":
+        return this.onDone(actor, message.results);
+      case "actor.ready":
+        return this.onCreated(actor, message);
+      case "log":
+        return this.log(actor, message.task, message.text);
+      case "blocked":
+        return; // an actor keeps its CPUs while it waits (its ids are not the pool's tasks)
+      default:
+        return this.host.forward(slot, message);
+    }
+  }
+
+  private onCreated(actor: Actor, message: { ok: boolean; error?: ThrownInfo; start: number; end: number }): void {
+    this.addEvent(actor, "constructor", message);
+    if (message.ok) return;
+    const task = `ray::${actor.name}.constructor()`;
+    const cause = makeTaskError(task, message.error!, `pid=${process.pid}, actor=${actor.id}`);
+    this.die(actor, `an error was raised in its constructor: ${message.error!.name}: ${message.error!.message}`, cause);
+  }
+
+  private onDone(actor: Actor, results: TaskResult[]): void {
+    for (const result of results) {
+      const call = actor.sent.get(result.task);
+      if (!call) continue;
+      actor.sent.delete(result.task);
+      this.addEvent(actor, call.method, result);
+      if (result.ok) {
+        call.refs.forEach((id, i) => {
+          this.host.store.settle(id, { value: result.values![i] });
+          this.host.refs.freeIfUnheld(id);
+        });
+      } else this.fail(call, makeTaskError(`ray::${actor.name}.${call.method}()`, result.error!, `pid=${process.pid}, actor=${actor.id}`));
+      if (call.method === TERMINATE) this.die(actor, "it was terminated by __ray_terminate__()");
+    }
+    this.keepAlive(actor);
+  }
+
+  private addEvent(actor: Actor, method: string, times: { start: number; end: number; ok: boolean }): void {
+    const thread = `actor ${actor.name} ${actor.id.slice(0, 8)}`;
+    this.host.timeline.add({ name: `${actor.name}.${method}`, worker: actor.slot?.index ?? 0, start: times.start, end: times.end, ok: times.ok, thread });
+  }
+
+  private log(actor: Actor, callId: number, text: string): void {
+    if (!this.host.logToDriver) return;
+    const prefix = `(${actor.name} pid=${process.pid}) `;
+    const lines = text.replace(/\n$/, "").split("\n").map((line) => prefix + line).join("\n") + "\n";
+    const context = actor.sent.get(callId)?.context ?? actor.context;
+    context.runInAsyncScope(() => process.stdout.write(lines));
+  }
+
+  /** Settles its refs with the error; the ref arguments it never received are let go. */
+  private fail(call: Call, error: Error): void {
+    for (const id of call.refs) {
+      this.host.store.settle(id, { error });
+      this.host.refs.freeIfUnheld(id);
+    }
+    for (const dep of call.deps) this.host.refs.release(dep.id);
+    call.deps = NO_DEPS;
+  }
+
+  private deathError(actor: Actor): RayActorError {
+    return new RayActorError(`The actor ${actor.name} (${actor.id}) is dead: ${actor.death!.message}`, { cause: actor.death!.cause });
+  }
+
+  /** Ends the actor: its calls not done fail, its thread ends, its CPUs go back. */
+  private die(actor: Actor, message: string, cause?: Error): void {
+    if (actor.state === "dead") return;
+    const held = actor.state === "alive";
+    actor.state = "dead";
+    actor.death = { message, cause };
+    const error = this.deathError(actor);
+    for (const call of actor.sent.values()) this.fail(call, error);
+    for (const call of actor.queue) this.fail(call, error);
+    actor.sent.clear();
+    actor.queue = [];
+    if (actor.slot) void actor.slot.terminate();
+    if (held) this.host.release(actor.options);
+  }
+}
