@@ -8,9 +8,10 @@ import type { BenchSuite } from "./suite";
 import { renderTable } from "./support/table";
 import { kernelSuite } from "./kernel";
 import { runtimeSuite } from "./runtime";
+import { actorSuite } from "./actors";
 
 /** Add further runtime benchmarks here. */
-export const SUITES: BenchSuite[] = [kernelSuite, runtimeSuite];
+export const SUITES: BenchSuite[] = [kernelSuite, runtimeSuite, actorSuite];
 
 const RESULTS_DIR = resolve(__dirname, "../../bench-results");
 
