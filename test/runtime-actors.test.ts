@@ -193,6 +193,20 @@ describe("runtime: actors", function () {
     }
   });
 
+  it("ray.kill of an actor still waiting for its CPUs takes its creation out of the queue", async () => {
+    const sleepy = ray.remote((s: number) => {
+      time.sleep(s);
+      return s;
+    });
+    const task = sleepy.remote(0.3);
+    const big = ray.remote({ numCpus: 2 }, Counter).remote();
+    const call = big.add.remote(1);
+    ray.kill(big);
+    expect(await rejection(ray.get(call))).to.be.instanceOf(ray.exceptions.RayActorError);
+    expect(await ray.get(task)).to.equal(0.3);
+    expect(ray.availableResources().CPU).to.equal(2);
+  });
+
   it("__ray_terminate__ ends it after the calls already queued", async () => {
     const c = ray.remote(Counter).remote();
     const queued = [c.sleep.remote(0.1), c.add.remote(1), c.add.remote(2)];
