@@ -1,0 +1,112 @@
+// Lesson 02 and its solution, run once each through the real kernel: which cells fail,
+// what the grader says, and whether the timings land where the lesson's text says for
+// this machine's number of workers W.
+import { expect } from "chai";
+import type { IOutput } from "@jupyterlab/nbformat";
+import { join, resolve } from "node:path";
+import { CellReport, runNotebook } from "../client/notebook-runner";
+import { checkCells, grade } from "../cli/grading";
+import { Cell, readNotebook } from "../cli/notebook-file";
+import { startTestKernel } from "./support/kernel";
+import { barCount, isWellFormedXml } from "./support/svg";
+
+const PROJECT = resolve(__dirname, "../..");
+const LESSON = "02-Task-Parallelism-Part1.ipynb";
+
+interface Run {
+  path: string;
+  cells: Cell[];
+  reports: CellReport[];
+}
+
+async function run(folder: string): Promise<Run> {
+  const path = join(PROJECT, folder, LESSON);
+  const notebook = readNotebook(path);
+  const kernel = await startTestKernel();
+  try {
+    return { path, cells: notebook.cells, reports: await runNotebook(kernel.client, notebook, { allowErrors: true, timeout: 120 }) };
+  } finally {
+    await kernel.shutdown();
+  }
+}
+
+const text = (value: unknown) => (Array.isArray(value) ? value.join("") : String(value ?? ""));
+const stdout = (outputs: IOutput[]) => outputs.map((o) => (o.output_type === "stream" && o.name === "stdout" ? text(o.text) : "")).join("");
+const tagsOf = (report: CellReport) => (report.cell.metadata.tags as string[] | undefined) ?? [];
+
+/** A cell's printed expectation and measured total, as the lesson prints them. */
+function timings(report: CellReport) {
+  const out = stdout(report.outputs);
+  const expected = /expected ≈ ([\d.]+) s/.exec(out);
+  const total = /Total time: duration: +([\d.]+) seconds/.exec(out);
+  return expected && total ? { expected: Number(expected[1]), total: Number(total[1]), out } : null;
+}
+
+/** The FIFO rule of API.md section 2, worked out independently of the lesson's code. */
+function fifoFinish(lengths: number[], workers: number): number {
+  const freeAt = new Array<number>(workers).fill(0);
+  for (const length of lengths) freeAt.sort((a, b) => a - b)[0] += length;
+  return Math.max(...freeAt);
+}
+
+describe("lesson 02, task parallelism part 1 (about 100 s)", function () {
+  let lesson: Run;
+  let solution: Run;
+  let W: number;
+  before(async function () {
+    this.timeout(400_000);
+    lesson = await run("notebooks");
+    solution = await run("solutions");
+    W = Number(/W = (\d+) workers/.exec(lesson.reports.map((r) => stdout(r.outputs)).join(""))?.[1]);
+  });
+
+  it("runs every cell without error, except the unsolved exercise's check in the lesson", () => {
+    const failing = (r: Run) => r.reports.filter((report) => report.status !== "ok");
+    const errors = (r: Run) => JSON.stringify(failing(r).map((report) => [report.cell.id, report.outputs]));
+    expect(failing(solution).map((report) => report.cell.id), errors(solution)).to.deep.equal([]);
+    const checks = lesson.reports.filter((report) => tagsOf(report).includes("check")).map((report) => report.cell.id);
+    expect(failing(lesson).map((report) => report.cell.id), errors(lesson)).to.deep.equal(checks);
+  });
+
+  it("grades the solution as passing and the lesson as failing Exercise 1 on parallelism", () => {
+    const graded = (r: Run) => grade(r.path, checkCells({ cells: r.cells } as never, r.path), r.reports);
+    expect(graded(solution).exercises).to.deep.equal([{ name: "Exercise 1", passed: true, message: null }]);
+    const [exercise] = graded(lesson).exercises;
+    expect(exercise.passed).to.equal(false);
+    expect(exercise.message).to.match(/^Did you run the tasks in parallel\? They took 6\.\d+ s\.$/);
+  });
+
+  it("prints for this machine's W the totals the text explains, and measures them", () => {
+    expect(W).to.be.greaterThan(0);
+    for (const r of [lesson, solution]) {
+      const timed = r.reports.map(timings).filter((t) => t !== null);
+      // serial, get in the loop, all at once (twice), 2W tasks on W workers
+      expect(timed.map((t) => t.expected)).to.deep.equal([10, 10, fifoFinish([0, 1, 2, 3, 4], W), fifoFinish([0, 1, 2, 3, 4], W), 3 * W - 2]);
+      for (const { expected, total, out } of timed) {
+        expect(total, out).to.be.within(expected - 0.01, expected * 1.03 + 0.1);
+      }
+    }
+  });
+
+  it("times Exercise 1 at 6 s unsolved and under 4.1 s solved", () => {
+    const exerciseTime = (r: Run) => Number(/Exercise 1: duration: +([\d.]+)/.exec(r.reports.map((x) => stdout(x.outputs)).join(""))?.[1]);
+    expect(exerciseTime(lesson)).to.be.within(6, 6.2);
+    expect(exerciseTime(solution)).to.be.below(4.1);
+  });
+
+  it("tabulates and draws the 2W-task schedule: a row per worker, a bar per task", () => {
+    for (const r of [lesson, solution]) {
+      const rich = r.reports.flatMap((report) => report.outputs).filter((o) => o.output_type === "display_data");
+      const table = text(rich.map((o) => (o.data as Record<string, unknown>)["text/markdown"]).find(Boolean));
+      // Every task of the batch appears once, on the worker that ran it.
+      const ran = table.split("\n").filter((line) => /^\| worker \d/.test(line)).flatMap((line) => line.split("|")[2].split(",").map(Number));
+      expect(ran.sort((a, b) => a - b), table).to.deep.equal(Array.from({ length: 2 * W }, (_, n) => n));
+      const chart = rich.find((o) => (o.data as Record<string, unknown>)["image/svg+xml"]);
+      const data = chart?.data as Record<string, any>;
+      const svg = text(data["image/svg+xml"]);
+      expect(isWellFormedXml(svg)).to.equal(true);
+      expect(barCount(svg)).to.equal(2 * W);
+      expect(data["application/vnd.vegalite.v5+json"].data.values).to.have.length(2 * W);
+    }
+  });
+});
