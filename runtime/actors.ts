@@ -62,6 +62,16 @@ interface Actor {
   death?: { message: string; cause?: Error };
 }
 
+export interface ActorSummary {
+  id: string;
+  name: string;
+  state: "pending" | "alive" | "dead";
+  /** Calls not yet sent to its thread, and sent but not done. */
+  queued: number;
+  running: number;
+  death?: string;
+}
+
 /** Shared by the many calls with no ref arguments (never added to). */
 const NO_DEPS: Call["deps"] = [];
 
@@ -90,6 +100,12 @@ export class ActorTable {
 
   isPending(id: string): boolean {
     return this.actors.get(id)?.state === "pending";
+  }
+
+  /** For the dashboard: the most recent `limit` actors, their state and calls waiting or running. */
+  summary(limit = 200): ActorSummary[] {
+    const all = [...this.actors.values()].slice(-limit);
+    return all.map((a) => ({ id: a.id, name: a.name, state: a.state, queued: a.queue.length, running: a.sent.size, death: a.death?.message }));
   }
 
   /** Its creation left the task queue with its CPUs taken: start its thread. False if it was killed meanwhile. */

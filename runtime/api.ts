@@ -9,6 +9,7 @@ import { ObjectRef } from "./object-ref";
 import { RemoteFunction, RemoteOptions, RefsFor } from "./remote-function";
 import type { TraceEvent } from "./timeline";
 import { ActorClass, ActorHandleCore, ActorOptions, isActorHandle, isClass } from "./actor";
+import { startDashboard, stopDashboard } from "./dashboard";
 
 export interface RayContext {
   nodeIpAddress: string;
@@ -33,16 +34,21 @@ export function init(options: InitOptions = {}): RayContext {
     webuiUrl: "",
     sessionDir,
     numCpus: driver.totalCpus,
-    toString: () => `RayContext(numCpus=${driver.totalCpus}, nodeIpAddress=127.0.0.1)`,
+    toString: (): string => `RayContext(numCpus=${driver.totalCpus}, nodeIpAddress=127.0.0.1${created.webuiUrl ? `, webuiUrl=${created.webuiUrl}` : ""})`,
   };
+  const created: RayContext = context;
   console.log(`Started a local tsray instance with ${driver.totalCpus} CPU(s) (${Math.ceil(driver.totalCpus)} worker threads).`);
+  if (options.dashboard !== false) {
+    const dashboard = startDashboard(driver, options, clusterResources, (url) => (created.webuiUrl = url));
+    console.log(`View the dashboard at ${dashboard.url}`);
+  }
   return context;
 }
 
 export async function shutdown(): Promise<void> {
   const driver = stopDriver();
   context = undefined;
-  await driver?.shutdown();
+  await Promise.all([driver?.shutdown(), stopDashboard()]);
 }
 
 export function isInitialized(): boolean {

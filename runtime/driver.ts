@@ -4,7 +4,7 @@ import { AsyncResource, executionAsyncId } from "node:async_hooks";
 import { availableParallelism, hostname } from "node:os";
 import { decode, Encoded, refIdOf, refIdsIn } from "./codec";
 import { GetTimeoutError, makeTaskError, RayActorError, RayError, TaskCancelledError, WorkerCrashedError } from "./errors";
-import { ActorTable } from "./actors";
+import { ActorSummary, ActorTable } from "./actors";
 import type { Backend } from "./backend";
 import { setBackend } from "./backend";
 import { newObjectId, randomHex } from "./ids";
@@ -45,6 +45,8 @@ interface Task {
   cell?: number;
   /** Sent ahead to a busy worker: it holds no resources until the task before it ends. */
   prefetched?: boolean;
+  /** When it was sent to its worker, or became the head of its worker's list (epoch ms; the dashboard's "since"). */
+  startedAt?: number;
   /** The argument whose settling reschedules it. */
   waitingOn?: string;
   /** Where its output goes: the async context (the cell) that submitted it. */
@@ -81,6 +83,7 @@ export class Driver implements Backend {
   private scheduled = false;
   private active = 0;
   private stopped = false;
+  private finishedCount = 0;
 
   constructor(readonly options: InitOptions) {
     this.totalCpus = options.numCpus ?? availableParallelism();
@@ -330,6 +333,7 @@ export class Driver implements Backend {
     task.slot = slot;
     task.cell = cell;
     task.prefetched = prefetched;
+    task.startedAt = Date.now();
     if (!prefetched) this.acquire(task, 1);
     slot.assigned.push(task.id);
     const fn = task.shipment.fn;
@@ -367,8 +371,11 @@ export class Driver implements Backend {
         } else if (!slot.lending) this.acquire(task, -1);
       }
       slot.lending = false;
+      const head = slot.assigned.length > 0 ? this.tasks.get(slot.assigned[0]) : undefined;
+      if (head) head.startedAt = Date.now();
     }
     task.state = "finished";
+    this.finishedCount++;
     this.tasks.delete(task.id);
     task.refs.forEach((id, i) => {
       this.taskByRef.delete(id);
@@ -620,6 +627,27 @@ export class Driver implements Backend {
 
   // ---- info and shutdown ----
 
+  /** What the dashboard shows (dashboard/state.ts): each worker's running task, the counts, the actors. */
+  dashboardView(): DashboardView {
+    let queued = 0;
+    let running = 0;
+    for (const task of this.tasks.values()) {
+      if (task.state === "queued") queued++;
+      else if (task.state === "running") running++;
+    }
+    const workers = this.slots.map((slot) => {
+      const head = slot.assigned.length > 0 ? this.tasks.get(slot.assigned[0]) : undefined;
+      return {
+        index: slot.index,
+        ready: slot.ready,
+        lending: slot.lending,
+        task: head ? { id: head.id, name: head.name, since: head.startedAt ?? Date.now() } : undefined,
+        prefetched: Math.max(0, slot.assigned.length - 1),
+      };
+    });
+    return { workers, queued, running, finished: this.finishedCount, actors: this.actors.summary(), available: this.availableResources() };
+  }
+
   availableResources(): Record<string, number> {
     const out: Record<string, number> = {};
     if (this.freeCpus > EPSILON) out.CPU = Math.round(this.freeCpus * 1e4) / 1e4;
@@ -671,3 +699,12 @@ export function autoInit(): Backend {
 }
 
 export type { TimelineEvent };
+
+export interface DashboardView {
+  workers: { index: number; ready: boolean; lending: boolean; task?: { id: number; name: string; since: number }; prefetched: number }[];
+  queued: number;
+  running: number;
+  finished: number;
+  actors: ActorSummary[];
+  available: Record<string, number>;
+}

@@ -36,6 +36,16 @@ export class Timeline {
     if (this.events.length > MAX_EVENTS * 1.5) this.events = this.events.slice(-MAX_EVENTS);
   }
 
+  /** The tasks that ended at or after `since` (epoch ms), at most `limit` of the latest (the dashboard's Gantt strip). */
+  recent(since: number, limit: number): TimelineEvent[] {
+    const out: TimelineEvent[] = [];
+    for (let i = this.events.length - 1; i >= 0 && out.length < limit; i--) {
+      if (this.events[i].end >= since) out.push(this.events[i]);
+      else if (this.events[i].start < since - 60_000) break;
+    }
+    return out.reverse();
+  }
+
   trace(node: string): TraceEvent[] {
     return this.events.slice(-MAX_EVENTS).map((e) => ({
       name: e.name,
