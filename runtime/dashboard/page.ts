@@ -94,15 +94,15 @@ function gantt(now) {
   const rows = state.workers.map((w) => "worker " + w.id);
   for (const e of state.timeline.events) if (!rows.includes(e[0])) rows.push(e[0]);
   rows.sort((a, b) => (a.startsWith("worker ") && b.startsWith("worker ") ? Number(a.slice(7)) - Number(b.slice(7)) : a < b ? -1 : a > b ? 1 : 0));
-  const width = Math.max(400, $("gantt").clientWidth || 800), left = 80, rowH = 16, top = 4;
+  const width = Math.max(400, $("gantt").clientWidth || 800), left = 80, right = 24, rowH = 22, top = 4;
   const height = top + rows.length * rowH + 18;
-  const x = (t) => left + ((Math.max(from, Math.min(now, t)) - from) / win) * (width - left - 6);
+  const x = (t) => left + ((Math.max(from, Math.min(now, t)) - from) / win) * (width - left - right);
   let out = '<svg id="gantt-svg" width="' + width + '" height="' + height + '" role="img" aria-label="timeline">';
   rows.forEach((r, i) => { out += '<text x="2" y="' + (top + i * rowH + 12) + '">' + esc(r) + '</text><line x1="' + left + '" x2="' + width + '" y1="' + (top + (i + 1) * rowH) + '" y2="' + (top + (i + 1) * rowH) + '" stroke="#eee"/>'; });
   const bar = (row, name, start, end, cls, fill) => {
     const i = rows.indexOf(row); if (i < 0 || end < from) return;
     const x0 = x(start), w = Math.max(1.5, x(end) - x0);
-    out += '<rect class="' + cls + '" x="' + x0.toFixed(1) + '" y="' + (top + i * rowH + 2) + '" width="' + w.toFixed(1) + '" height="' + (rowH - 4) + '" rx="2" fill="' + fill + '"><title>' + esc(name) + " " + secs(end - start) + "</title></rect>";
+    out += '<rect class="' + cls + '" x="' + x0.toFixed(1) + '" y="' + (top + i * rowH + 2) + '" width="' + w.toFixed(1) + '" height="' + (rowH - 4) + '" rx="3" stroke="#fff" stroke-width="1" fill="' + fill + '"><title>' + esc(name) + " " + secs(end - start) + "</title></rect>";
   };
   for (const [row, name, start, end, ok] of state.timeline.events) bar(row, name, start, end, ok ? "done" : "failed", ok ? colour(name) : "var(--bad)");
   for (const w of state.workers) if (w.task && w.since) bar("worker " + w.id, w.task, w.since, now, "live", colour(w.task));
