@@ -1,8 +1,10 @@
 // `charts`, preloaded in every cell: Vega-Lite specs for the lessons' pictures, rendered
 // to SVG in Node and shown in both forms.
 import { ganttSpec } from "./gantt";
+import { linesSpec } from "./lines";
 import { renderSvg } from "./render";
 import { showChart } from "./show";
 
 export type { TaskSpan, GanttOptions } from "./gantt";
-export const charts = { gantt: ganttSpec, svg: renderSvg, show: showChart };
+export type { LinePoint, LinesOptions } from "./lines";
+export const charts = { gantt: ganttSpec, lines: linesSpec, svg: renderSvg, show: showChart };
