@@ -1,0 +1,115 @@
+// Lessons 04-06 and solution 04, run once each through the real kernel: no cell errors,
+// what the grader says about the open Exercise 4, the SVG pictures, and lesson 04's
+// actor timings against what its text says for this machine's number of workers W.
+import { expect } from "chai";
+import type { IOutput } from "@jupyterlab/nbformat";
+import { join, resolve } from "node:path";
+import { CellReport, runNotebook } from "../client/notebook-runner";
+import { checkCells, grade } from "../cli/grading";
+import { Cell, readNotebook } from "../cli/notebook-file";
+import { startTestKernel } from "./support/kernel";
+import { isWellFormedXml } from "./support/svg";
+
+const PROJECT = resolve(__dirname, "../..");
+
+interface Run {
+  path: string;
+  cells: Cell[];
+  reports: CellReport[];
+}
+
+async function run(file: string): Promise<Run> {
+  const path = join(PROJECT, file);
+  const notebook = readNotebook(path);
+  const kernel = await startTestKernel();
+  try {
+    return { path, cells: notebook.cells, reports: await runNotebook(kernel.client, notebook, { allowErrors: true, timeout: 120 }) };
+  } finally {
+    await kernel.shutdown();
+  }
+}
+
+const text = (value: unknown) => (Array.isArray(value) ? value.join("") : String(value ?? ""));
+const stdout = (outputs: IOutput[]) => outputs.map((o) => (o.output_type === "stream" && o.name === "stdout" ? text(o.text) : "")).join("");
+const allStdout = (r: Run) => r.reports.map((report) => stdout(report.outputs)).join("");
+const svgsOf = (r: Run) =>
+  r.reports.flatMap((report) => report.outputs).flatMap((o) => {
+    const svg = o.output_type === "display_data" ? (o.data as Record<string, unknown>)["image/svg+xml"] : undefined;
+    return svg === undefined ? [] : [text(svg)];
+  });
+const failing = (r: Run) => r.reports.filter((report) => report.status !== "ok");
+
+const LESSON_04 = "04-Distributed-State-With-Actors.ipynb";
+
+describe("lessons 04-06 and solution 04 (about 60 s)", function () {
+  const runs: Record<string, Run> = {};
+  before(async function () {
+    this.timeout(600_000);
+    for (const file of [`notebooks/${LESSON_04}`, `solutions/${LESSON_04}`, "notebooks/05-Exploring-The-API.ipynb", "notebooks/06-Recap-Tips-And-Tricks.ipynb"]) {
+      runs[file] = await run(file);
+    }
+  });
+
+  it("runs every cell of every notebook without an error", () => {
+    for (const [file, r] of Object.entries(runs)) {
+      expect(failing(r).map((report) => report.cell.id), `${file}: ${JSON.stringify(failing(r).map((x) => x.outputs))}`).to.deep.equal([]);
+    }
+  });
+
+  it("grades the open Exercise 4 as passed in lesson and solution: its check only guards correctness", () => {
+    for (const folder of ["notebooks", "solutions"]) {
+      const r = runs[`${folder}/${LESSON_04}`];
+      const report = grade(r.path, checkCells({ cells: r.cells } as never, r.path), r.reports);
+      expect(report.exercises).to.deep.equal([{ name: "Exercise 4", passed: true, message: null }]);
+    }
+  });
+
+  it("shows the solution's faster neighbour count: a gain well above 1", () => {
+    const gain = Number(/^gain: ×([\d.]+)/m.exec(allStdout(runs[`solutions/${LESSON_04}`]))?.[1]);
+    expect(gain).to.be.above(2);
+  });
+
+  it("animates the board through one display handle and draws well-formed SVG everywhere", () => {
+    const lesson = runs[`notebooks/${LESSON_04}`];
+    const animation = lesson.reports.find((report) => text(report.cell.source).includes("picture.update"))!;
+    expect(animation.outputs).to.have.length(1);
+    expect(text((animation.outputs[0] as any).data["image/svg+xml"])).to.match(/step 40: \d+ alive/);
+    for (const [file, r] of Object.entries(runs)) {
+      for (const svg of svgsOf(r)) expect(isWellFormedXml(svg), `${file}: ${svg.slice(0, 200)}`).to.equal(true);
+    }
+    expect(svgsOf(runs["notebooks/05-Exploring-The-API.ipynb"])).to.have.length(1);
+  });
+
+  it("times W games as actors at about 1/W of one after another, as lesson 04 says", () => {
+    // Two runs (lesson and solution) on two cores shared with other work: the formula must
+    // hold in each, and the speed-up in at least one of them.
+    const verdicts = ["notebooks", "solutions"].map((folder) => {
+      const out = allStdout(runs[`${folder}/${LESSON_04}`]);
+      const W = Number(/W = (\d+) workers/.exec(out)?.[1]);
+      const serial = Number(/games one after another: duration: +([\d.]+)/.exec(out)?.[1]);
+      const expected = Number(/expected ≈ ([\d.]+) s with (\d+) actors/.exec(out)?.[1]);
+      const actors = Number(/games as actors, Total time: duration: +([\d.]+)/.exec(out)?.[1]);
+      expect(expected, out).to.be.closeTo(serial / W, 0.01);
+      const ok = actors >= expected * 0.6 && actors <= expected * 1.5 + 0.2 && (W === 1 || actors < serial * 0.8);
+      return { ok, out: out.split("\n").filter((line) => /games|expected|speed-up/.test(line)).join("\n") };
+    });
+    expect(verdicts.some((v) => v.ok), verdicts.map((v) => v.out).join("\n---\n")).to.equal(true);
+  });
+
+  it("shows lesson 05's numCpus schedule, retry and shrinking resources", () => {
+    const out = allStdout(runs["notebooks/05-Exploring-The-API.ipynb"]);
+    const total = Number(/Total time: duration: +([\d.]+)/.exec(out)?.[1]);
+    expect(total, out).to.be.within(0.99, 1.4);
+    expect(out).to.match(/succeeded on a retry/);
+    expect(out).to.match(/without retries: WorkerCrashedError/);
+    expect(out).to.match(/min 4 max 42 mean 18/);
+    expect(out).to.match(/after shutdown: false/);
+  });
+
+  it("prints each common error of lesson 06 by name", () => {
+    const out = allStdout(runs["notebooks/06-Recap-Tips-And-Tricks.ipynb"]);
+    expect(out).to.match(/name: +RayTaskError\(RangeError\)/);
+    expect(out).to.match(/GetTimeoutError \(instanceof GetTimeoutError: true\): Get timed out/);
+    expect(out).to.match(/uses 'factor'.*pass 'factor' as an argument/);
+  });
+});
