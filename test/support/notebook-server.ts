@@ -1,0 +1,116 @@
+// Debian's Jupyter Notebook 6 on a free loopback port, with the tsray kernel registered in
+// a temporary Jupyter path (and temporary data, runtime and config dirs): started in its own
+// process group, its kernels shut down and the whole group ended by `stop`.
+import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const JUPYTER_NOTEBOOK = "/usr/bin/jupyter-notebook";
+const PROJECT = resolve(__dirname, "../../..");
+
+export interface NotebookServer {
+  url: string;
+  token: string;
+  /** A page's URL with the token. */
+  page(path: string): string;
+  log(): string;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen({ host: "127.0.0.1", port: 0 }, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function alive(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
+}
+
+export async function startNotebookServer(notebookDir = PROJECT): Promise<NotebookServer> {
+  const root = mkdtempSync(join(tmpdir(), "tsray-nb6-"));
+  const installed = spawnSync(process.execPath, [join(PROJECT, "bin", "tsray.js"), "install", "--prefix", root], { encoding: "utf8" });
+  if (installed.status !== 0) throw new Error(`tsray install failed: ${installed.stderr}`);
+  const port = await freePort();
+  const token = randomBytes(24).toString("hex");
+  const env = {
+    ...process.env,
+    JUPYTER_PATH: join(root, "share", "jupyter"),
+    JUPYTER_DATA_DIR: join(root, "data"),
+    JUPYTER_RUNTIME_DIR: join(root, "runtime"),
+    JUPYTER_CONFIG_DIR: join(root, "config"),
+    JUPYTER_PLATFORM_DIRS: "1",
+    BROWSER: "true",
+  };
+  const child = spawn(
+    JUPYTER_NOTEBOOK,
+    ["--no-browser", "--ip=127.0.0.1", `--port=${port}`, "--port-retries=0", `--NotebookApp.token=${token}`, `--notebook-dir=${notebookDir}`, "--NotebookApp.allow_remote_access=False", ...(process.getuid?.() === 0 ? ["--allow-root"] : [])],
+    { env, cwd: root, detached: true, stdio: ["ignore", "pipe", "pipe"] }
+  );
+  let output = "";
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  const api = (path: string, init?: RequestInit) => fetch(`${url}${path}`, { ...init, headers: { Authorization: `token ${token}` } });
+
+  const stop = async () => {
+    try {
+      if (alive(child)) {
+        const sessions = (await (await api("/api/sessions")).json().catch(() => [])) as { id: string }[];
+        await Promise.all(sessions.map((s) => api(`/api/sessions/${s.id}`, { method: "DELETE" }).catch(() => {})));
+        const kernels = (await (await api("/api/kernels")).json().catch(() => [])) as { id: string }[];
+        await Promise.all(kernels.map((k) => api(`/api/kernels/${k.id}`, { method: "DELETE" }).catch(() => {})));
+      }
+    } catch {
+      // already gone
+    }
+    try {
+      process.kill(-child.pid!, "SIGTERM");
+    } catch {
+      // already gone
+    }
+    for (let i = 0; i < 100 && alive(child); i++) await sleep(100);
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // the group has ended
+    }
+    rmSync(root, { recursive: true, force: true });
+  };
+
+  for (let i = 0; ; i++) {
+    if (!alive(child)) {
+      rmSync(root, { recursive: true, force: true });
+      throw new Error(`jupyter-notebook exited: ${output}`);
+    }
+    try {
+      const response = await api("/api/kernelspecs");
+      if (response.ok) {
+        const specs = (await response.json()) as { kernelspecs: Record<string, unknown> };
+        if (!specs.kernelspecs.tsray) throw new Error(`the tsray kernel is not registered: ${JSON.stringify(Object.keys(specs.kernelspecs))}`);
+        break;
+      }
+    } catch (error) {
+      if ((error as Error).message.startsWith("the tsray kernel")) {
+        await stop();
+        throw error;
+      }
+    }
+    if (i > 300) {
+      await stop();
+      throw new Error(`jupyter-notebook did not answer: ${output}`);
+    }
+    await sleep(100);
+  }
+  return { url, token, page: (path) => `${url}/${path}?token=${token}`, log: () => output, stop };
+}
