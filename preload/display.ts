@@ -21,6 +21,11 @@ export function setDisplaySink(newSink: DisplaySink | null): void {
   sink = newSink ?? printingSink;
 }
 
+/** Whether a frontend shows display output (the kernel's sink), rather than plain Node printing it. */
+export function hasDisplaySink(): boolean {
+  return sink !== printingSink;
+}
+
 type Render<T> = (value: T) => MimeBundle;
 
 /** A shown output; `update` replaces it in place (update_display_data). */

@@ -10,6 +10,7 @@ import { RemoteFunction, RemoteOptions, RefsFor } from "./remote-function";
 import type { TraceEvent } from "./timeline";
 import { ActorClass, ActorHandleCore, ActorOptions, isActorHandle, isClass } from "./actor";
 import { startDashboard, stopDashboard } from "./dashboard";
+import { withProgress } from "./progress";
 
 export interface RayContext {
   nodeIpAddress: string;
@@ -104,7 +105,8 @@ export async function get(refs: unknown, options: { timeout?: number } = {}): Pr
     if (!(ref instanceof ObjectRef)) throw new TypeError(`ray.get() expects an ObjectRef or an array of ObjectRefs, got ${describe(ref)} at index ${i}`);
   });
   checkTimeout("ray.get", options.timeout);
-  const values = await backend().get((list as ObjectRef[]).map((ref) => ref.id), options.timeout);
+  const ids = (list as ObjectRef[]).map((ref) => ref.id);
+  const values = await withProgress(currentDriver()?.store, ids, backend().get(ids, options.timeout));
   return single ? values[0] : values;
 }
 
