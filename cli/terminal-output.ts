@@ -23,8 +23,23 @@ function richSummary(data: Record<string, unknown>): string {
   return chalk.magenta(`[${rich.join(", ") || "output"}]`);
 }
 
+/**
+ * The progress bar of a long `ray.get` (runtime/progress.ts): redrawn in place on a terminal;
+ * elsewhere only its final line. Whether the message was one.
+ */
+function printProgress(message: Message): boolean {
+  const type = message.header.msg_type;
+  const text = type === "display_data" || type === "update_display_data" ? message.content.data?.["text/plain"] : undefined;
+  if (typeof text !== "string" || !text.startsWith("ray.get: ")) return false;
+  const final = !text.startsWith("ray.get: [");
+  if (process.stdout.isTTY) write(`\r\x1b[K${chalk.dim(text)}${final ? "\n" : ""}`);
+  else if (final) write(`${text}\n`);
+  return true;
+}
+
 function printMessage(message: Message): void {
   const c = message.content;
+  if (printProgress(message)) return;
   switch (message.header.msg_type) {
     case "stream":
       return write(c.name === "stderr" ? chalk.yellow(c.text) : c.text);
