@@ -19,11 +19,22 @@ export interface CellRun {
 
 const DIAGNOSTIC_FORMAT = "%s%d:%d - %s";
 
+/**
+ * tslab's converter drives TypeScript's watch program with a single fake timer; when
+ * files it watches change under it (seen when the package's dist/ was rebuilt while a
+ * kernel ran), two rebuilds overlap and every later conversion throws this. The
+ * converter keeps no user state (tslab's executor keeps the declarations), so a fresh
+ * one carries on where the broken one stopped.
+ */
+const BROKEN_CONVERTER = /Unexpected pending rebuildTimer|rebuildTimer is not set properly/;
+
 export class CellExecutor {
-  private readonly converter: Converter;
+  private converter: Converter;
+  private readonly createConverter: () => Converter;
   private readonly executor: Executor;
   private run: CellRun = CellExecutor.emptyRun();
   private scriptFilename = "cell.js";
+  private restoreVm = () => {};
   /** Keeps TypeScript's compiled code for the next start; call once the kernel is warm. */
   readonly saveCodeCache: () => void;
 
@@ -32,8 +43,9 @@ export class CellExecutor {
     this.saveCodeCache = loadTypeScriptWithCodeCache().save;
     const { createConverter } = require("tslab/dist/converter") as typeof import("tslab/dist/converter");
     const { createExecutor } = require("tslab/dist/executor") as typeof import("tslab/dist/executor");
-    this.converter = createConverter({});
-    const capture = this.captureConversion(this.converter);
+    this.createConverter = () => createConverter({});
+    this.converter = this.createConverter();
+    const capture = this.captureConversion();
     this.executor = createExecutor(rootDir, { node: capture, browser: capture, close: () => this.converter.close() }, {
       log: (value: unknown) => Object.assign(this.run, { hasValue: true, value }),
       error: (first: unknown, ...rest: unknown[]) => this.recordError(first, rest),
@@ -45,22 +57,40 @@ export class CellExecutor {
     return { ok: false, hasValue: false, diagnostics: [], javascript: "" };
   }
 
-  /** Keeps the JavaScript of each conversion, to map stack frames back to cell lines. */
-  private captureConversion(converter: Converter): Converter {
+  /**
+   * The converter tslab's executor sees: the current converter, replaced when it breaks,
+   * and keeping the JavaScript of each conversion to map stack frames back to cell lines.
+   */
+  private captureConversion(): Converter {
     return {
-      ...converter,
       convert: (prevDecl, src) => {
-        const result = converter.convert(prevDecl, src);
+        const result = this.withWorkingConverter((converter) => converter.convert(prevDecl, src));
         this.run.javascript = result.output ?? "";
         return result;
       },
+      inspect: (prevDecl, src, position) => this.withWorkingConverter((c) => c.inspect(prevDecl, src, position)),
+      complete: (prevDecl, src, position) => this.withWorkingConverter((c) => c.complete(prevDecl, src, position)),
+      addModule: (name, content, meta) => this.withWorkingConverter((c) => c.addModule(name, content, meta)),
+      close: () => this.converter.close(),
     };
+  }
+
+  private withWorkingConverter<T>(use: (converter: Converter) => T): T {
+    try {
+      return use(this.converter);
+    } catch (error) {
+      if (!BROKEN_CONVERTER.test(String((error as Error)?.message))) throw error;
+      this.converter.close();
+      this.converter = this.createConverter();
+      return use(this.converter);
+    }
   }
 
   /** tslab runs cells with vm.runInThisContext and no file name; give each cell its own. */
   private nameScripts(): void {
     const original = vm.runInThisContext;
     const executor = this;
+    this.restoreVm = () => (vm.runInThisContext = original);
     vm.runInThisContext = function (code: string, options?: vm.RunningScriptOptions | string) {
       const opts = typeof options === "string" ? { filename: options } : options;
       return original.call(vm, code, { filename: executor.scriptFilename, ...opts });
@@ -82,6 +112,12 @@ export class CellExecutor {
     const run = this.run;
     run.ok = await this.executor.execute(code);
     return run;
+  }
+
+  /** Stops TypeScript's file watching and gives vm back, so that the process can end. */
+  close(): void {
+    this.executor.close();
+    this.restoreVm();
   }
 
   /** Abandons an awaited cell (its promise keeps running, the cell returns). */
