@@ -69,6 +69,11 @@ describe("lesson 02 in Jupyter Notebook 6 in Chromium", function () {
     expect(all).to.include("workers; dashboard: http://127.0.0.1:");
     expect(all).to.match(/ObjectRef\([0-9a-f]{56}\)/);
     expect(all).to.include("expected ≈");
+    // A long ray.get's progress bar, settled in place (one per such cell, not one per update).
+    const bars = page.locator(".output_html .tsray-progress");
+    expect(await bars.count()).to.be.greaterThan(0);
+    expect(await page.locator('.output_html .tsray-progress:not([data-done="ok"])').count()).to.equal(0);
+    expect(await bars.first().textContent()).to.match(/^\d+\/\d+ ready in \d+\.\d s$/);
     // The rendered error and the picture.
     expect(await page.locator(".output_area .output_error").count()).to.equal(1);
     const chart = page.locator(".output_svg svg").last();
