@@ -33,6 +33,8 @@ export function ganttSpec(spans: TaskSpan[], options: GanttOptions = {}): Record
     return { task: `${span.name} #${index}`, worker: span.tid, start, middle: start + seconds / 2, end: start + seconds, seconds };
   });
   const workers = workerOrder(spans);
+  // A label needs room: on a bar shorter than this it would spill over the axis labels.
+  const shortestLabelled = Math.max(...values.map((value) => value.end), 0) * 0.04;
   const time = { field: "start", type: "quantitative", title: "seconds since start" };
   return {
     title: options.title ?? "Tasks per worker",
@@ -57,7 +59,8 @@ export function ganttSpec(spans: TaskSpan[], options: GanttOptions = {}): Record
         },
       },
       {
-        // The task length, written in the middle of its bar.
+        // The task length, written in the middle of its bar (bars wide enough for it).
+        transform: [{ filter: `datum.seconds >= ${shortestLabelled}` }],
         mark: { type: "text", fontSize: 10 },
         encoding: { x: { field: "middle", type: "quantitative" }, text: { field: "seconds", type: "quantitative", format: ".1f" } },
       },
