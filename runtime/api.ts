@@ -40,8 +40,15 @@ export function init(options: InitOptions = {}): RayContext {
   const created: RayContext = context;
   console.log(`Started a local tsray instance with ${driver.totalCpus} CPU(s) (${Math.ceil(driver.totalCpus)} worker threads).`);
   if (options.dashboard !== false) {
-    const dashboard = startDashboard(driver, options, clusterResources, (url) => (created.webuiUrl = url));
-    console.log(`View the dashboard at ${dashboard.url}`);
+    try {
+      const dashboard = startDashboard(driver, options, clusterResources, (url) => (created.webuiUrl = url));
+      console.log(`View the dashboard at ${dashboard.url}`);
+    } catch (error) {
+      // A bad dashboardPort: nothing stays started.
+      context = undefined;
+      void stopDriver()?.shutdown();
+      throw error;
+    }
   }
   return context;
 }

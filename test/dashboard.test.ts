@@ -169,6 +169,8 @@ describe("dashboard", function () {
     expect(await ask("GET", "evil.example:80")).to.equal(403);
     expect(await ask("GET", `localhost:${url.port}`)).to.equal(200);
     await ray.shutdown();
+    expect(() => quietly(() => ray.init({ numCpus: 1, dashboardPort: 70000 }))).to.throw(RangeError, /dashboardPort/);
+    expect(ray.isInitialized()).to.equal(false);
     quietly(() => ray.init({ numCpus: 1, dashboard: false }));
     expect(ray.getWebuiUrl()).to.equal("");
   });
