@@ -38,6 +38,18 @@ describe("runtime in the kernel", function () {
     expect((reply.content.traceback as string[]).join("\n")).to.contain('throw new TypeError("bad " + n);');
   });
 
+  it("ships classes extending, and static fields using, earlier cells' classes, and functions using them transitively", async () => {
+    await run("class Base { f() { return 1; } }\nclass Counter { n = 3; }\nfunction useCounter() { return new Counter().n; }");
+    await run("class Sub extends Base { f() { return 2; } }\nfunction twice() { return 2 * useCounter(); }\nclass Holder { static base = new Sub(); static n = useCounter() + 1; }");
+    await run("class SubSub extends Sub { f() { return super.f() * 10; } }");
+    const sub = await run("await ray.get(ray.remote(() => new Sub().f()).remote())");
+    expect(sub.reply.content.status).to.equal("ok");
+    expect(resultText(sub.messages)).to.equal("2");
+    const all = await run("await ray.get(ray.remote(() => [new SubSub().f(), new SubSub() instanceof Base, twice(), Holder.n, Holder.base.f()]).remote())");
+    expect(all.reply.content.status).to.equal("ok");
+    expect(resultText(all.messages)).to.equal("[ 20, true, 6, 4, 2 ]");
+  });
+
   it("survives an interrupt of a cell waiting in get, and stays usable", async () => {
     const waiting = run("const slow = ray.remote((s: number) => { time.sleep(s); return s; });\nawait ray.get(slow.remote(3))");
     await new Promise((resolve) => setTimeout(resolve, 800));

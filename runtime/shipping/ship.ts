@@ -137,7 +137,6 @@ class Planner {
   private readonly keyParts: string[] = [];
   private readonly defined = new Set<string>();
   private readonly seenStatements = new Set<TopLevelDeclaration>();
-  private readonly exportNames = new Set<string>();
   readonly data: ShippedData[] = [];
   /** Whether a name was resolved to a value (a cell's or module's export, which may change). */
   usedValues = false;
@@ -172,7 +171,6 @@ class Planner {
   private resolveNames(names: FreeNames, context: Context): void {
     for (const name of names.exportsRefs) {
       if (!context.exports || !(name in context.exports)) this.refuse(`exports.${name}`, "is not a declaration of an earlier cell or of its module");
-      this.exportNames.add(name);
       this.resolveValue(name, context.exports[name]);
     }
     for (const name of names.free) this.resolveName(name, context);
@@ -199,10 +197,21 @@ class Planner {
     this.emit(declaration.text, { url: script.url, ...positionOf(script.source, declaration.start) });
   }
 
+  /**
+   * A value of a cell's (or module's) exports, bound under its name and, at once, as
+   * `exports.name` (how tslab writes a use of an earlier cell's declaration): code that
+   * runs as it is defined (a later cell's `class Sub extends exports.Base`, a static field
+   * `new exports.A()`) must find it there. Its dependencies are bound before it.
+   */
   private resolveValue(name: string, value: unknown): void {
     if (this.defined.has(name)) return;
     this.defined.add(name);
     this.usedValues = true;
+    this.bindValue(name, value);
+    this.emit(`exports.${name} = ${name};`);
+  }
+
+  private bindValue(name: string, value: unknown): void {
     if (value !== null && (typeof value === "object" || typeof value === "function") && SHIP in (value as object)) {
       const { shipment, options } = (value as Shippable)[SHIP]();
       this.bindData(name, { kind: "remote", fn: shipment.fn, data: shipment.data, options });
@@ -243,7 +252,6 @@ class Planner {
     const analysis = analyse(fn);
     const context = contextOf(analysis.origin);
     this.resolveNames(analysis.names, context);
-    for (const name of this.exportNames) this.emit(`exports.${name} = ${name};`);
     const prefix = "return (";
     const origin = analysis.origin && { url: analysis.origin.script.url, line: analysis.origin.line, column: analysis.origin.column };
     this.emit(`${prefix}${analysis.source});`, origin, prefix.length);
