@@ -2,37 +2,17 @@
 // what the grader says, and whether the timings land where the lesson's text says for
 // this machine's number of workers W.
 import { expect } from "chai";
-import type { IOutput } from "@jupyterlab/nbformat";
-import { join, resolve } from "node:path";
-import { CellReport, runNotebook } from "../client/notebook-runner";
+import { join } from "node:path";
+import type { CellReport } from "../client/notebook-runner";
 import { checkCells, grade } from "../cli/grading";
-import { Cell, readNotebook } from "../cli/notebook-file";
-import { startTestKernel } from "./support/kernel";
+import { LessonRun, runLesson, text, stdout, allStdout, failingCells, failureDetails, checkCellIds, printedWorkers } from "./support/lesson-run";
 import { barCount, isWellFormedXml } from "./support/svg";
 
-const PROJECT = resolve(__dirname, "../..");
 const LESSON = "02-Task-Parallelism-Part1.ipynb";
 
-interface Run {
-  path: string;
-  cells: Cell[];
-  reports: CellReport[];
-}
+type Run = LessonRun;
+const run = (folder: string) => runLesson(join(folder, LESSON));
 
-async function run(folder: string): Promise<Run> {
-  const path = join(PROJECT, folder, LESSON);
-  const notebook = readNotebook(path);
-  const kernel = await startTestKernel();
-  try {
-    return { path, cells: notebook.cells, reports: await runNotebook(kernel.client, notebook, { allowErrors: true, timeout: 120 }) };
-  } finally {
-    await kernel.shutdown();
-  }
-}
-
-const text = (value: unknown) => (Array.isArray(value) ? value.join("") : String(value ?? ""));
-const stdout = (outputs: IOutput[]) => outputs.map((o) => (o.output_type === "stream" && o.name === "stdout" ? text(o.text) : "")).join("");
-const tagsOf = (report: CellReport) => (report.cell.metadata.tags as string[] | undefined) ?? [];
 
 /** A cell's printed expectation and measured total, as the lesson prints them. */
 function timings(report: CellReport) {
@@ -57,15 +37,13 @@ describe("lesson 02, task parallelism part 1 (about 100 s)", function () {
     this.timeout(400_000);
     lesson = await run("notebooks");
     solution = await run("solutions");
-    W = Number(/W = (\d+) workers/.exec(lesson.reports.map((r) => stdout(r.outputs)).join(""))?.[1]);
+    W = printedWorkers(lesson);
   });
 
   it("runs every cell without error, except the unsolved exercise's check in the lesson", () => {
-    const failing = (r: Run) => r.reports.filter((report) => report.status !== "ok");
-    const errors = (r: Run) => JSON.stringify(failing(r).map((report) => [report.cell.id, report.outputs]));
-    expect(failing(solution).map((report) => report.cell.id), errors(solution)).to.deep.equal([]);
-    const checks = lesson.reports.filter((report) => tagsOf(report).includes("check")).map((report) => report.cell.id);
-    expect(failing(lesson).map((report) => report.cell.id), errors(lesson)).to.deep.equal(checks);
+    expect(failingCells(solution).map((report) => report.cell.id), failureDetails(solution)).to.deep.equal([]);
+    const checks = checkCellIds(lesson);
+    expect(failingCells(lesson).map((report) => report.cell.id), failureDetails(lesson)).to.deep.equal(checks);
   });
 
   it("grades the solution as passing and the lesson as failing Exercise 1 on parallelism", () => {
@@ -89,7 +67,7 @@ describe("lesson 02, task parallelism part 1 (about 100 s)", function () {
   });
 
   it("times Exercise 1 at 6 s unsolved and under 4.1 s solved", () => {
-    const exerciseTime = (r: Run) => Number(/Exercise 1: duration: +([\d.]+)/.exec(r.reports.map((x) => stdout(x.outputs)).join(""))?.[1]);
+    const exerciseTime = (r: Run) => Number(/Exercise 1: duration: +([\d.]+)/.exec(allStdout(r))?.[1]);
     expect(exerciseTime(lesson)).to.be.within(6, 6.2);
     expect(exerciseTime(solution)).to.be.below(4.1);
   });

@@ -2,38 +2,16 @@
 // the grader says, whether the dependency and ray.wait timings land where the lesson's text
 // says for this machine's number of workers W, and whether its pictures are SVG.
 import { expect } from "chai";
-import type { IOutput } from "@jupyterlab/nbformat";
-import { join, resolve } from "node:path";
-import { CellReport, runNotebook } from "../client/notebook-runner";
+import { join } from "node:path";
 import { checkCells, grade } from "../cli/grading";
-import { Cell, readNotebook } from "../cli/notebook-file";
-import { startTestKernel } from "./support/kernel";
+import { LessonRun, runLesson, text, stdout, allStdout, failingCells, failureDetails, checkCellIds, printedWorkers } from "./support/lesson-run";
 import { isWellFormedXml } from "./support/svg";
 
-const PROJECT = resolve(__dirname, "../..");
 const LESSON = "03-Task-Parallelism-Part2.ipynb";
 
-interface Run {
-  path: string;
-  cells: Cell[];
-  reports: CellReport[];
-}
+type Run = LessonRun;
+const run = (folder: string) => runLesson(join(folder, LESSON));
 
-async function run(folder: string): Promise<Run> {
-  const path = join(PROJECT, folder, LESSON);
-  const notebook = readNotebook(path);
-  const kernel = await startTestKernel();
-  try {
-    return { path, cells: notebook.cells, reports: await runNotebook(kernel.client, notebook, { allowErrors: true, timeout: 120 }) };
-  } finally {
-    await kernel.shutdown();
-  }
-}
-
-const text = (value: unknown) => (Array.isArray(value) ? value.join("") : String(value ?? ""));
-const stdout = (outputs: IOutput[]) => outputs.map((o) => (o.output_type === "stream" && o.name === "stdout" ? text(o.text) : "")).join("");
-const allStdout = (r: Run) => r.reports.map((report) => stdout(report.outputs)).join("");
-const tagsOf = (report: CellReport) => (report.cell.metadata.tags as string[] | undefined) ?? [];
 
 interface Batch {
   count: number;
@@ -101,16 +79,14 @@ describe("lesson 03, task parallelism part 2 (about 140 s)", function () {
     this.timeout(400_000);
     lesson = await run("notebooks");
     solution = await run("solutions");
-    W = Number(/W = (\d+) workers/.exec(allStdout(lesson))?.[1]);
+    W = printedWorkers(lesson);
   });
 
   it("runs every cell without error, except the unsolved exercise's check in the lesson", () => {
-    const failing = (r: Run) => r.reports.filter((report) => report.status !== "ok");
-    const errors = (r: Run) => JSON.stringify(failing(r).map((report) => [report.cell.id, report.outputs]));
-    expect(failing(solution).map((report) => report.cell.id), errors(solution)).to.deep.equal([]);
-    const checks = lesson.reports.filter((report) => tagsOf(report).includes("check")).map((report) => report.cell.id);
+    expect(failingCells(solution).map((report) => report.cell.id), failureDetails(solution)).to.deep.equal([]);
+    const checks = checkCellIds(lesson);
     expect(checks).to.have.length(1);
-    expect(failing(lesson).map((report) => report.cell.id), errors(lesson)).to.deep.equal(checks);
+    expect(failingCells(lesson).map((report) => report.cell.id), failureDetails(lesson)).to.deep.equal(checks);
   });
 
   it("grades the solution as passing Exercise 3 and the lesson as failing it on parallelism", () => {

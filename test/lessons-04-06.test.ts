@@ -2,36 +2,13 @@
 // what the grader says about the open Exercise 4, the SVG pictures, and lesson 04's
 // actor timings against what its text says for this machine's number of workers W.
 import { expect } from "chai";
-import type { IOutput } from "@jupyterlab/nbformat";
-import { join, resolve } from "node:path";
-import { CellReport, runNotebook } from "../client/notebook-runner";
 import { checkCells, grade } from "../cli/grading";
-import { Cell, readNotebook } from "../cli/notebook-file";
-import { startTestKernel } from "./support/kernel";
+import { LessonRun, runLesson, text, allStdout } from "./support/lesson-run";
 import { isWellFormedXml } from "./support/svg";
 
-const PROJECT = resolve(__dirname, "../..");
+type Run = LessonRun;
+const run = runLesson;
 
-interface Run {
-  path: string;
-  cells: Cell[];
-  reports: CellReport[];
-}
-
-async function run(file: string): Promise<Run> {
-  const path = join(PROJECT, file);
-  const notebook = readNotebook(path);
-  const kernel = await startTestKernel();
-  try {
-    return { path, cells: notebook.cells, reports: await runNotebook(kernel.client, notebook, { allowErrors: true, timeout: 120 }) };
-  } finally {
-    await kernel.shutdown();
-  }
-}
-
-const text = (value: unknown) => (Array.isArray(value) ? value.join("") : String(value ?? ""));
-const stdout = (outputs: IOutput[]) => outputs.map((o) => (o.output_type === "stream" && o.name === "stdout" ? text(o.text) : "")).join("");
-const allStdout = (r: Run) => r.reports.map((report) => stdout(report.outputs)).join("");
 const svgsOf = (r: Run) =>
   r.reports.flatMap((report) => report.outputs).flatMap((o) => {
     const svg = o.output_type === "display_data" ? (o.data as Record<string, unknown>)["image/svg+xml"] : undefined;

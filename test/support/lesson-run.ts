@@ -1,0 +1,39 @@
+// Running a lesson notebook once through the real kernel, and reading what it printed.
+import type { IOutput } from "@jupyterlab/nbformat";
+import { join, resolve } from "node:path";
+import { CellReport, runNotebook } from "../../client/notebook-runner";
+import { Cell, readNotebook } from "../../cli/notebook-file";
+import { startTestKernel } from "./kernel";
+
+export const PROJECT = resolve(__dirname, "../../..");
+
+export interface LessonRun {
+  path: string;
+  cells: Cell[];
+  reports: CellReport[];
+}
+
+/** Runs every cell (errors do not stop it) of the notebook at `file`, relative to the project. */
+export async function runLesson(file: string): Promise<LessonRun> {
+  const path = join(PROJECT, file);
+  const notebook = readNotebook(path);
+  const kernel = await startTestKernel();
+  try {
+    return { path, cells: notebook.cells, reports: await runNotebook(kernel.client, notebook, { allowErrors: true, timeout: 120 }) };
+  } finally {
+    await kernel.shutdown();
+  }
+}
+
+export const text = (value: unknown) => (Array.isArray(value) ? value.join("") : String(value ?? ""));
+export const stdout = (outputs: IOutput[]) =>
+  outputs.map((o) => (o.output_type === "stream" && o.name === "stdout" ? text(o.text) : "")).join("");
+export const allStdout = (r: LessonRun) => r.reports.map((report) => stdout(report.outputs)).join("");
+export const tagsOf = (report: CellReport) => (report.cell.metadata.tags as string[] | undefined) ?? [];
+export const failingCells = (r: LessonRun) => r.reports.filter((report) => report.status !== "ok");
+/** Which cells failed and what they showed, for an assertion's message. */
+export const failureDetails = (r: LessonRun) => JSON.stringify(failingCells(r).map((report) => [report.cell.id, report.outputs]));
+export const checkCellIds = (r: LessonRun) =>
+  r.reports.filter((report) => tagsOf(report).includes("check")).map((report) => report.cell.id);
+/** The W a lesson printed ("W = 2 workers"). */
+export const printedWorkers = (r: LessonRun) => Number(/W = (\d+) workers/.exec(allStdout(r))?.[1]);
