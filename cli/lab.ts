@@ -43,7 +43,7 @@ export async function labCommand(options: { browser?: boolean }): Promise<void> 
     console.log("To open the lessons in a browser, install one, for example:");
     console.log("  pip install jupyterlab            (or: apt-get install jupyter-notebook)");
     console.log("then run `npm start` again. Meanwhile, here is the first lesson run in this terminal:\n");
-    return runNotebookCommand(firstLesson(), {});
+    return runNotebookCommand(firstLesson(), { keepGoing: true });
   }
   const args = [...frontend.slice(1), `--notebook-dir=${NOTEBOOKS}`, ...(options.browser === false ? ["--no-browser"] : [])];
   console.log(chalk.green(`Opening ${frontend.join(" ")} on ${NOTEBOOKS} with the tsray kernel (Ctrl-C to stop).`));
