@@ -1,15 +1,12 @@
 // The progress bar of a long `ray.get` in the cell: shown after a second of waiting, updated
 // in place (update_display_data), settled into one line at the end; nothing for a short get.
 import { expect } from "chai";
-import { startTestKernel, ofType } from "./support/kernel";
+import { sharedTestKernel, ofType } from "./support/kernel";
 
 describe("kernel: progress of a long ray.get", function () {
   this.timeout(120_000);
-  let kernel: Awaited<ReturnType<typeof startTestKernel>>;
-  before(async () => (kernel = await startTestKernel()));
-  after(async () => kernel?.shutdown());
-
-  const run = (code: string) => kernel.client.execute(code);
+  const session = sharedTestKernel();
+  const run = session.run;
 
   it("shows a bar that updates in place and settles when the values are there", async () => {
     await run('ray.init({ numCpus: 2, ignoreReinitError: true, dashboard: false });\nconst nap = ray.remote((s: number) => { time.sleep(s); return s; });');

@@ -1,17 +1,14 @@
 // Interrupts, restarts, stdin, bad messages, a dying executor: the kernel stays up.
 import { expect } from "chai";
 import * as zmq from "zeromq";
-import { startTestKernel, resultText, delay } from "./support/kernel";
+import { sharedTestKernel, resultText, delay } from "./support/kernel";
 import { channelAddress } from "../kernel/protocol/connection";
 import { encode, newHeader, Signer } from "../kernel/protocol/wire";
 import type { Exchange } from "../client/kernel-client";
 
 describe("kernel: control, interrupts and robustness", function () {
-  let kernel: Awaited<ReturnType<typeof startTestKernel>>;
-  before(async () => (kernel = await startTestKernel()));
-  after(async () => kernel?.shutdown());
-
-  const run = (code: string, options = {}) => kernel.client.execute(code, options);
+  const session = sharedTestKernel();
+  const run = session.run;
   /** Runs `code` once the replaced executor is up (cells sent before that get errors). */
   async function runOnceBack(code: string): Promise<Exchange> {
     for (let tries = 0; tries < 50; tries++) {
@@ -21,11 +18,11 @@ describe("kernel: control, interrupts and robustness", function () {
     }
     throw new Error(`the kernel did not run ${code} after its executor was replaced`);
   }
-  const interruptByMessage = () => kernel.client.request("control", "interrupt_request", {});
+  const interruptByMessage = () => session.kernel.client.request("control", "interrupt_request", {});
 
   async function heartbeatAnswers(): Promise<boolean> {
     const hb = new zmq.Request({ linger: 0, receiveTimeout: 2000 });
-    hb.connect(channelAddress(kernel.info, "hb"));
+    hb.connect(channelAddress(session.kernel.info, "hb"));
     try {
       await hb.send("ping");
       const [echo] = await hb.receive();
@@ -40,7 +37,7 @@ describe("kernel: control, interrupts and robustness", function () {
     const looping = run("while (true) {}");
     await delay(500);
     expect(await heartbeatAnswers()).to.equal(true);
-    const info = await kernel.client.request("control", "kernel_info_request", {});
+    const info = await session.kernel.client.request("control", "kernel_info_request", {});
     expect(info.reply.content.implementation).to.equal("tsray");
     await interruptByMessage();
     const { reply } = await looping;
@@ -53,7 +50,7 @@ describe("kernel: control, interrupts and robustness", function () {
     const started = Date.now();
     const sleeping = run("time.sleep(60)");
     await delay(500);
-    kernel.process.kill("SIGINT");
+    session.kernel.process.kill("SIGINT");
     const { reply } = await sleeping;
     expect(reply.content.ename).to.equal("KeyboardInterrupt");
     expect(Date.now() - started).to.be.below(10_000);
@@ -90,26 +87,26 @@ describe("kernel: control, interrupts and robustness", function () {
     const header = newHeader("execute_request", "intruder");
     const content = { code: "console.log('should not run')", silent: false };
     const wrongKey = encode(new Signer("not-the-key"), { identities: [], header, parent_header: {}, metadata: {}, content });
-    await kernel.client.sendRaw("shell", wrongKey);
-    await kernel.client.sendRaw("shell", [Buffer.from("<IDS|MSG>"), Buffer.from("sig"), Buffer.from("{not json")]);
-    await kernel.client.sendRaw("shell", [Buffer.from("no delimiter at all")]);
-    await kernel.client.sendRaw("control", [Buffer.alloc(0)]);
+    await session.kernel.client.sendRaw("shell", wrongKey);
+    await session.kernel.client.sendRaw("shell", [Buffer.from("<IDS|MSG>"), Buffer.from("sig"), Buffer.from("{not json")]);
+    await session.kernel.client.sendRaw("shell", [Buffer.from("no delimiter at all")]);
+    await session.kernel.client.sendRaw("control", [Buffer.alloc(0)]);
     await delay(300);
     const { reply } = await run("'alive'");
     expect(reply.content.status).to.equal("ok");
-    const ranIntruder = kernel.client.iopubLog.some((m) => m.content.text === "should not run\n");
+    const ranIntruder = session.kernel.client.iopubLog.some((m) => m.content.text === "should not run\n");
     expect(ranIntruder).to.equal(false);
   });
 
   it("restarts with fresh state, a new history session and counts from 1", async () => {
     await run("const beforeRestart = 1;");
-    const before = kernel.process;
-    await kernel.restart();
+    const before = session.kernel.process;
+    await session.kernel.restart();
     expect(before.exitCode, "the old kernel process ended").to.equal(0);
     const after = await run("typeof beforeRestart");
     expect(after.reply.content.execution_count).to.equal(1);
     expect(after.reply.content.status).to.equal("error");
-    const history = await kernel.client.request("shell", "history_request", { hist_access_type: "search", pattern: "*beforeRestart*", unique: true, output: false, raw: true });
+    const history = await session.kernel.client.request("shell", "history_request", { hist_access_type: "search", pattern: "*beforeRestart*", unique: true, output: false, raw: true });
     const sessions = new Set(history.reply.content.history.map((entry: number[]) => entry[0]));
     expect(sessions.size).to.equal(2);
   });
@@ -136,7 +133,7 @@ describe("kernel: control, interrupts and robustness", function () {
     await run("const h2 = 2;");
     await run("const h1b = 3;");
     const ask = async (content: object) =>
-      (await kernel.client.request("shell", "history_request", { output: false, raw: true, ...content })).reply.content.history;
+      (await session.kernel.client.request("shell", "history_request", { output: false, raw: true, ...content })).reply.content.history;
     const tail = await ask({ hist_access_type: "tail", n: 2 });
     expect(tail.map((e: string[]) => e[2])).to.deep.equal(["const h2 = 2;", "const h1b = 3;"]);
     const range = await ask({ hist_access_type: "range", session: 0, start: 1, stop: 3 });

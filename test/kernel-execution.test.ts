@@ -1,13 +1,10 @@
 // The kernel over our own ZeroMQ client: what a cell produces.
 import { expect } from "chai";
-import { startTestKernel, ofType, stdoutOf, resultText, delay } from "./support/kernel";
+import { sharedTestKernel, ofType, stdoutOf, resultText, delay } from "./support/kernel";
 
 describe("kernel: executing cells", function () {
-  let kernel: Awaited<ReturnType<typeof startTestKernel>>;
-  before(async () => (kernel = await startTestKernel()));
-  after(async () => kernel?.shutdown());
-
-  const run = (code: string, options = {}) => kernel.client.execute(code, options);
+  const session = sharedTestKernel();
+  const run = session.run;
 
   it("publishes execute_input, stdout and the last expression as execute_result", async () => {
     const { reply, messages } = await run('const greeting: string = "hi";\nconsole.log(greeting, 41);\n[1, "a", { b: 2 }]');
@@ -54,18 +51,18 @@ describe("kernel: executing cells", function () {
     expect(ofType(silent.messages, "execute_result")).to.have.length(0);
     expect(unstored.reply.content.execution_count).to.equal(count);
     expect(next.reply.content.execution_count).to.equal(count + 1);
-    const { reply } = await kernel.client.request("shell", "history_request", { hist_access_type: "tail", n: 3, output: false, raw: true });
+    const { reply } = await session.kernel.client.request("shell", "history_request", { hist_access_type: "tail", n: 3, output: false, raw: true });
     expect(reply.content.history.map((entry: unknown[]) => entry[2])).not.to.include("'not stored'");
   });
 
   it("sends output printed later by a timer to the cell that started it", async () => {
-    const first = await kernel.client.execute('setTimeout(() => console.log("late line"), 300); "started"');
-    const second = await kernel.client.execute("time.sleep(0.6); 'second'");
+    const first = await session.kernel.client.execute('setTimeout(() => console.log("late line"), 300); "started"');
+    const second = await session.kernel.client.execute("time.sleep(0.6); 'second'");
     expect(stdoutOf(second.messages)).to.equal("");
     const isLate = (m: { header: { msg_type: string }; content: Record<string, any> }) =>
       m.header.msg_type === "stream" && m.content.text === "late line\n";
-    for (let waited = 0; waited < 3000 && !kernel.client.iopubLog.some(isLate); waited += 50) await delay(50);
-    const late = kernel.client.iopubLog.find(isLate);
+    for (let waited = 0; waited < 3000 && !session.kernel.client.iopubLog.some(isLate); waited += 50) await delay(50);
+    const late = session.kernel.client.iopubLog.find(isLate);
     expect(late, "the late line was published").to.exist;
     expect(late!.parent_header.msg_id).to.equal(first.reply.parent_header.msg_id);
   });
@@ -100,16 +97,16 @@ describe("kernel: executing cells", function () {
 
   it("completes and inspects with the TypeScript language service", async () => {
     await run("const myLongVariable = [1, 2, 3];");
-    const { reply } = await kernel.client.request("shell", "complete_request", { code: "myLong", cursor_pos: 6 });
+    const { reply } = await session.kernel.client.request("shell", "complete_request", { code: "myLong", cursor_pos: 6 });
     expect(reply.content.matches).to.include("myLongVariable");
     expect(reply.content.cursor_start).to.equal(0);
-    const inspected = await kernel.client.request("shell", "inspect_request", { code: "myLongVariable", cursor_pos: 3, detail_level: 0 });
+    const inspected = await session.kernel.client.request("shell", "inspect_request", { code: "myLongVariable", cursor_pos: 3, detail_level: 0 });
     expect(inspected.reply.content.found).to.equal(true);
     expect(inspected.reply.content.data["text/plain"]).to.contain("const myLongVariable: number[]");
   });
 
   it("answers is_complete with complete, incomplete (with indent) and invalid", async () => {
-    const ask = async (code: string) => (await kernel.client.request("shell", "is_complete_request", { code })).reply.content;
+    const ask = async (code: string) => (await session.kernel.client.request("shell", "is_complete_request", { code })).reply.content;
     expect(await ask("1 + 1")).to.deep.equal({ status: "complete" });
     expect(await ask("for (const x of xs) {")).to.deep.equal({ status: "incomplete", indent: "  " });
     expect(await ask("1 +* 2")).to.deep.equal({ status: "invalid" });

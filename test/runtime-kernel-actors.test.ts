@@ -1,14 +1,11 @@
 // Actors through the real kernel: a class extending one from an earlier cell, the printed
 // handle, an actor's console output in the calling cell, a constructor error in a cell.
 import { expect } from "chai";
-import { startTestKernel, stdoutOf, resultText } from "./support/kernel";
+import { sharedTestKernel, stdoutOf, resultText } from "./support/kernel";
 
 describe("actors in the kernel", function () {
-  let kernel: Awaited<ReturnType<typeof startTestKernel>>;
-  before(async () => (kernel = await startTestKernel()));
-  after(async () => kernel?.shutdown());
-
-  const run = (code: string) => kernel.client.execute(code);
+  const session = sharedTestKernel();
+  const run = session.run;
 
   it("makes an actor of a class extending an earlier cell's class; prints its handle", async () => {
     await run("ray.init({ numCpus: 2 });\nconst SIZE = 4;\nclass Game {\n  steps = 0;\n  step(n: number) { this.steps += n; return this.steps * SIZE; }\n}");

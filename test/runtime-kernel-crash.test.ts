@@ -1,14 +1,11 @@
 // A task that ends its worker (process.exit in a worker thread) inside the kernel: the
 // cell gets WorkerCrashedError, the kernel lives on, and the runtime stays usable.
 import { expect } from "chai";
-import { startTestKernel, resultText } from "./support/kernel";
+import { sharedTestKernel, resultText } from "./support/kernel";
 
 describe("runtime in the kernel: a crashing task", function () {
-  let kernel: Awaited<ReturnType<typeof startTestKernel>>;
-  before(async () => (kernel = await startTestKernel()));
-  after(async () => kernel?.shutdown());
-
-  const run = (code: string) => kernel.client.execute(code);
+  const session = sharedTestKernel();
+  const run = session.run;
 
   it("fails the cell with WorkerCrashedError; the kernel and runtime carry on", async () => {
     await run("ray.init({ numCpus: 2 });");

@@ -1,14 +1,11 @@
 // The runtime through the real kernel: `ray` preloaded, functions using earlier cells'
 // declarations, refused closures, task errors pointing at the cell, interrupts.
 import { expect } from "chai";
-import { startTestKernel, stdoutOf, resultText } from "./support/kernel";
+import { sharedTestKernel, stdoutOf, resultText } from "./support/kernel";
 
 describe("runtime in the kernel", function () {
-  let kernel: Awaited<ReturnType<typeof startTestKernel>>;
-  before(async () => (kernel = await startTestKernel()));
-  after(async () => kernel?.shutdown());
-
-  const run = (code: string) => kernel.client.execute(code);
+  const session = sharedTestKernel();
+  const run = session.run;
 
   it("has ray preloaded; a task uses declarations of earlier cells and of its own cell", async () => {
     await run("ray.init({ numCpus: 2 });\nconst K = 5;\nfunction sq(n: number) { return n * n; }");
@@ -53,7 +50,7 @@ describe("runtime in the kernel", function () {
   it("survives an interrupt of a cell waiting in get, and stays usable", async () => {
     const waiting = run("const slow = ray.remote((s: number) => { time.sleep(s); return s; });\nawait ray.get(slow.remote(3))");
     await new Promise((resolve) => setTimeout(resolve, 800));
-    await kernel.client.request("control", "interrupt_request", {});
+    await session.kernel.client.request("control", "interrupt_request", {});
     const { reply } = await waiting;
     expect(reply.content.status).to.equal("error");
     const after = await run("await ray.get(f.remote(2))");

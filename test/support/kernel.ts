@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launchKernel, RunningKernel } from "../../client/launch";
+import type { ExecuteOptions } from "../../client/kernel-client";
 import type { Message } from "../../kernel/protocol/wire";
 
 /** A kernel with its own Jupyter data dir (history), removed by `shutdown`. */
@@ -13,6 +14,28 @@ export async function startTestKernel(dataDir = mkdtempSync(join(tmpdir(), "tsra
     rmSync(dataDir, { recursive: true, force: true });
   };
   return Object.assign(kernel, { dataDir, shutdown });
+}
+
+export type TestKernel = Awaited<ReturnType<typeof startTestKernel>>;
+
+/**
+ * Inside a `describe`: one kernel for all its tests, started before the first and shut
+ * down after the last. `kernel` is read when a test runs, once the kernel exists.
+ */
+export function sharedTestKernel() {
+  let kernel: TestKernel | undefined;
+  before(async () => (kernel = await startTestKernel()));
+  after(async () => kernel?.shutdown());
+  const running = (): TestKernel => {
+    if (!kernel) throw new Error("the shared test kernel is not started (use it inside a test)");
+    return kernel;
+  };
+  return {
+    get kernel() {
+      return running();
+    },
+    run: (code: string, options: ExecuteOptions = {}) => running().client.execute(code, options),
+  };
 }
 
 export function ofType(messages: Message[], type: string): Message[] {
