@@ -11,7 +11,7 @@ export interface InstallOptions {
   name?: string;
 }
 
-import { TSRAY_BIN } from "../client/launch";
+import { TSRAY_BIN } from "../client/tsray-bin";
 
 /** The prefix of the Jupyter on PATH (`<prefix>/bin/jupyter`), found without Python. */
 function jupyterPrefix(): string {

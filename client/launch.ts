@@ -4,12 +4,12 @@ import { ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { ConnectionInfo } from "../kernel/protocol/connection";
 import { freePorts } from "./free-ports";
 import { KernelClient } from "./kernel-client";
 
-export const TSRAY_BIN = resolve(__dirname, "../../bin/tsray.js");
+import { TSRAY_BIN } from "./tsray-bin";
 
 export interface LaunchOptions {
   cwd?: string;

@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TSRAY_BIN } from "../client/launch";
+import { TSRAY_BIN } from "../client/tsray-bin";
 
 function tsray(args: string[], cwd: string) {
   // The kernel's history goes to a Jupyter data dir of the test's own, not the user's.

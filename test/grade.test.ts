@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TSRAY_BIN } from "../client/launch";
+import { TSRAY_BIN } from "../client/tsray-bin";
 
 function tsray(args: string[], cwd: string) {
   const result = spawnSync(process.execPath, [TSRAY_BIN, ...args], { cwd, encoding: "utf8", timeout: 90_000 });

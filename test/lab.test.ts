@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { TSRAY_BIN } from "../client/launch";
+import { TSRAY_BIN } from "../client/tsray-bin";
 import { PROJECT, runLesson, failureDetails, failingCells } from "./support/lesson-run";
 
 function lab(path: string, cwd: string) {
