@@ -1,6 +1,9 @@
 // The kernel over our own ZeroMQ client: what a cell produces.
 import { expect } from "chai";
-import { sharedTestKernel, ofType, stdoutOf, resultText, delay } from "./support/kernel";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sharedTestKernel, startTestKernel, ofType, stdoutOf, resultText, delay, TestKernel } from "./support/kernel";
 
 describe("kernel: executing cells", function () {
   const session = sharedTestKernel();
@@ -110,5 +113,34 @@ describe("kernel: executing cells", function () {
     expect(await ask("1 + 1")).to.deep.equal({ status: "complete" });
     expect(await ask("for (const x of xs) {")).to.deep.equal({ status: "incomplete", indent: "  " });
     expect(await ask("1 +* 2")).to.deep.equal({ status: "invalid" });
+  });
+});
+
+describe("kernel: cells importing the notebook folder's own TypeScript modules", function () {
+  const folder = mkdtempSync(join(tmpdir(), "tsray-modules-"));
+  let kernel: TestKernel;
+  before(async () => {
+    writeFileSync(join(folder, "double.ts"), "export function double(n: number): number {\n  return 2 * n;\n}\n");
+    writeFileSync(join(folder, "four.ts"), 'import { double } from "./double";\nexport const four: number = double(2);\n');
+    writeFileSync(join(folder, "broken.ts"), "export const notText: string = 5;\n");
+    kernel = await startTestKernel(folder);
+  });
+  after(async () => {
+    await kernel?.shutdown();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it("compiles a module and the modules it imports, and runs the cell with them", async () => {
+    const { reply, messages } = await kernel.client.execute('import { four } from "./four";\nimport { double } from "./double";\ndouble(four)');
+    expect(reply.content.status).to.equal("ok");
+    expect(resultText(messages)).to.equal("8");
+  });
+
+  it("reports a type error inside an imported module, and runs none of the cell", async () => {
+    const { reply, messages } = await kernel.client.execute('console.log("ran");\nimport { notText } from "./broken";');
+    expect(reply.content.status).to.equal("error");
+    expect(reply.content.evalue).to.equal("broken.ts, line 1, column 14: Type 'number' is not assignable to type 'string'.");
+    expect((reply.content.traceback as string[]).join("\n")).to.contain("export const notText: string = 5;");
+    expect(stdoutOf(messages)).to.equal("");
   });
 });

@@ -1,5 +1,6 @@
 // Turns what went wrong in a cell into a Jupyter `error`: ename, evalue and a traceback
 // that shows the user's cell lines, not the kernel's or Node's internals.
+import { readFileSync } from "node:fs";
 import { Chalk } from "chalk";
 import { SCRIPT_FRAME, cellLabel, sourceLineOf, sourceLine } from "./cell-sources";
 
@@ -13,6 +14,8 @@ export interface ErrorReport {
 }
 
 export interface CompileDiagnostic {
+  /** Set when the error is in a module the cell imports (relative to the notebook's folder). */
+  file?: string;
   line: number;
   column: number;
   message: string;
@@ -38,18 +41,27 @@ export function interruptionReport(label: string): ErrorReport {
   };
 }
 
+function linesOf(file: string): string[] {
+  try {
+    return readFileSync(file, "utf8").split("\n");
+  } catch {
+    return [];
+  }
+}
+
 export function compileErrorReport(label: string, source: string, diagnostics: CompileDiagnostic[]): ErrorReport {
-  const lines = source.split("\n");
+  const cellLines = source.split("\n");
+  const where = (d: CompileDiagnostic) => `${d.file ?? label}, line ${d.line}, column ${d.column}`;
   const traceback = diagnostics.flatMap((d) => [
-    colour.cyan(`${label}, line ${d.line}, column ${d.column}`) + `: ${d.message}`,
-    `  ${lines[d.line - 1] ?? ""}`,
+    colour.cyan(where(d)) + `: ${d.message}`,
+    `  ${(d.file ? linesOf(d.file) : cellLines)[d.line - 1] ?? ""}`,
     `  ${" ".repeat(Math.max(0, d.column - 1))}${colour.red("^")}`,
   ]);
   const first = diagnostics[0];
   const more = diagnostics.length > 1 ? ` (and ${diagnostics.length - 1} more)` : "";
   return {
     ename: "TSError",
-    evalue: `${label}, line ${first.line}, column ${first.column}: ${first.message}${more}`,
+    evalue: `${where(first)}: ${first.message}${more}`,
     traceback: [...traceback, colour.red("TSError") + ": the cell did not compile, so none of it ran"],
   };
 }

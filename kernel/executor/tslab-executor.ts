@@ -7,6 +7,7 @@ import type { Converter } from "tslab/dist/converter";
 import type { Executor } from "tslab/dist/executor";
 import { CompileDiagnostic } from "./error-report";
 import { loadTypeScriptWithCodeCache } from "./typescript-code-cache";
+import { typeScriptForTslab } from "./plain-builder";
 
 export interface CellRun {
   ok: boolean;
@@ -40,7 +41,7 @@ export class CellExecutor {
 
   constructor(rootDir: string) {
     // TypeScript must be in the module cache before tslab requires it.
-    this.saveCodeCache = loadTypeScriptWithCodeCache().save;
+    this.saveCodeCache = loadTypeScriptWithCodeCache(typeScriptForTslab).save;
     const { createConverter } = require("tslab/dist/converter") as typeof import("tslab/dist/converter");
     const { createExecutor } = require("tslab/dist/executor") as typeof import("tslab/dist/executor");
     this.createConverter = () => createConverter({});
@@ -99,8 +100,9 @@ export class CellExecutor {
 
   private recordError(first: unknown, rest: unknown[]): void {
     if (first === DIAGNOSTIC_FORMAT) {
-      const [, line, column, message] = rest as [string, number, number, string];
-      this.run.diagnostics.push({ line, column, message });
+      const [filePrefix, line, column, message] = rest as [string, number, number, string];
+      const file = filePrefix.trim() || undefined;
+      this.run.diagnostics.push({ file, line, column, message });
     } else {
       this.run.thrown = { error: first };
     }

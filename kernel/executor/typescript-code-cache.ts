@@ -9,6 +9,7 @@ import Module, { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import vm from "node:vm";
+import type * as TS from "typescript";
 import { tslabTypeScriptVersion } from "../tslab-modules";
 
 const requireFromTslab = createRequire(require.resolve("tslab/package.json"));
@@ -33,9 +34,10 @@ type ModuleInternals = typeof Module & {
 
 /**
  * Puts TypeScript into the module cache, compiled with the saved code when there is one.
+ * Later requires of it get `view(typescript)`.
  * Returns `save`, to call once the kernel is warm, which keeps the code for next time.
  */
-export function loadTypeScriptWithCodeCache(): { save(): void } {
+export function loadTypeScriptWithCodeCache(view: (ts: typeof TS) => typeof TS): { save(): void } {
   const filename = requireFromTslab.resolve("@tslab/typescript-for-tslab");
   const file = cacheFile();
   const cachedData = readCache(file);
@@ -45,6 +47,7 @@ export function loadTypeScriptWithCodeCache(): { save(): void } {
   mod.filename = filename;
   mod.paths = internals._nodeModulePaths(dirname(filename));
   script.runInThisContext().call(mod.exports, mod.exports, createRequire(filename), mod, filename, dirname(filename));
+  mod.exports = view(mod.exports);
   mod.loaded = true;
   internals._cache[filename] = mod;
   const upToDate = cachedData !== undefined && !script.cachedDataRejected;

@@ -5,9 +5,11 @@ import { launchKernel, RunningKernel } from "../../client/launch";
 import type { ExecuteOptions } from "../../client/kernel-client";
 import type { Message } from "../../kernel/protocol/wire";
 
-/** A kernel with its own Jupyter data dir (history), removed by `shutdown`. */
-export async function startTestKernel(dataDir = mkdtempSync(join(tmpdir(), "tsray-data-"))): Promise<RunningKernel & { dataDir: string }> {
-  const kernel = await launchKernel({ env: { ...process.env, JUPYTER_DATA_DIR: dataDir }, stderr: process.env.TSRAY_DEBUG ? "inherit" : "ignore" });
+/** A kernel with its own Jupyter data dir (history), removed by `shutdown`; `cwd` is where its cells run. */
+export async function startTestKernel(cwd?: string): Promise<RunningKernel & { dataDir: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), "tsray-data-"));
+  const env = { ...process.env, JUPYTER_DATA_DIR: dataDir };
+  const kernel = await launchKernel({ cwd, env, stderr: process.env.TSRAY_DEBUG ? "inherit" : "ignore" });
   const shutdownKernel = kernel.shutdown;
   const shutdown = async () => {
     await shutdownKernel();
