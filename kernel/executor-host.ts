@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { Writable } from "node:stream";
 import type { CellOutput, ChildMessage, ExecuteOutcome, HostRequest } from "./executor/ipc";
 import { INTERRUPT_FD } from "./executor/interrupts";
+import { usableSnapshot } from "./executor/startup-snapshot/location";
 
 /** How long the cell's thread may take to notice an interrupt before it counts as stuck. */
 const STUCK_AFTER_MS = 2000;
@@ -25,6 +26,8 @@ export class ExecutorHost extends EventEmitter<ExecutorEvents> {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private stuckTimer: NodeJS.Timeout | null = null;
+  /** An executor started from the snapshot and not ready yet: if it dies, one starts without. */
+  private trialStart: ChildProcess | null = null;
   /** Why the executor is being ended, when we end it on purpose. */
   private exitReason: string | null = null;
 
@@ -35,28 +38,45 @@ export class ExecutorHost extends EventEmitter<ExecutorEvents> {
   /**
    * Starts a fresh executor and waits until it has loaded the preloaded names, or has
    * died trying (then the "exit" event tells the kernel, which decides what to do).
+   * It starts from the startup snapshot when there is a usable one, and without it
+   * when it dies before it is ready that way.
    */
-  start(): Promise<void> {
+  async start(): Promise<void> {
+    const snapshot = usableSnapshot();
+    if (!snapshot) return void (await this.launch(undefined).ready);
+    const trial = this.launch(snapshot);
+    if ((await trial.ready) || this.trialStart !== trial.child) return; // ready, or stopped meanwhile
+    this.trialStart = null;
+    console.error("tsray: the executor did not start from the startup snapshot; starting it without");
+    await this.launch(undefined).ready;
+  }
+
+  /** `ready` resolves true once the executor is ready, false if it died first. */
+  private launch(snapshot: string | undefined): { child: ChildProcess; ready: Promise<boolean> } {
+    const flags = snapshot ? ["--snapshot-blob", snapshot] : [];
     // detached: Jupyter signals the kernel's whole process group on interrupt, and the
     // executor must get exactly one interrupt, from us. It ends itself if we vanish.
-    const child = spawn(process.execPath, [join(__dirname, "executor", "main.js")], {
+    const child = spawn(process.execPath, [...flags, join(__dirname, "executor", "main.js")], {
       cwd: this.cwd,
       stdio: ["ignore", "inherit", "inherit", "ipc", "pipe"],
       detached: true,
       serialization: "advanced",
     });
     this.child = child;
+    this.trialStart = snapshot ? child : null;
     // The pipe breaks when the executor dies mid-interrupt; its exit is handled below.
     (child.stdio[INTERRUPT_FD] as Writable).on("error", () => undefined);
     child.on("message", (message: ChildMessage) => this.receive(message));
     child.on("exit", (code, signal) => this.exited(child, code, signal));
-    return new Promise((resolve) => {
-      const onReady = (message: ChildMessage) => {
-        if (message.kind === "ready") resolve();
-      };
-      child.on("message", onReady);
-      child.once("exit", () => resolve());
+    const ready = new Promise<boolean>((resolve) => {
+      child.on("message", (message: ChildMessage) => {
+        if (message.kind !== "ready") return;
+        if (this.trialStart === child) this.trialStart = null;
+        resolve(true);
+      });
+      child.once("exit", () => resolve(false));
     });
+    return { child, ready };
   }
 
   request(body: RequestBody): Promise<Reply> {
@@ -111,6 +131,7 @@ export class ExecutorHost extends EventEmitter<ExecutorEvents> {
   stop(): Promise<void> {
     const child = this.child;
     this.child = null;
+    this.trialStart = null;
     if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
     return new Promise((resolve) => {
       child.once("exit", () => resolve());
@@ -145,7 +166,7 @@ export class ExecutorHost extends EventEmitter<ExecutorEvents> {
     }
     if (this.child === child) {
       this.child = null;
-      this.emit("exit", description);
+      if (this.trialStart !== child) this.emit("exit", description);
     }
   }
 }

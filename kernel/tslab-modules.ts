@@ -8,6 +8,10 @@ export function tslabTypeScript(): typeof import("typescript") {
   return requireFromTslab("@tslab/typescript-for-tslab");
 }
 
+export function tslabTypeScriptFile(): string {
+  return requireFromTslab.resolve("@tslab/typescript-for-tslab");
+}
+
 export function tslabTypeScriptVersion(): string {
   return requireFromTslab("@tslab/typescript-for-tslab/package.json").version;
 }

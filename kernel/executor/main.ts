@@ -1,6 +1,5 @@
 // The executor process: runs cells for the kernel process, one at a time, and streams
 // their outputs back. Started (and restarted, and interrupted) by ../executor-host.ts.
-import { resolve } from "node:path";
 import { inspect } from "node:util";
 import { CellExecutor } from "./tslab-executor";
 import { captureStandardStreams } from "./output-capture";
@@ -12,12 +11,7 @@ import { installDisplaySink, installInputSource, resolveInput } from "./frontend
 import { completeAt, inspectAt } from "./introspection";
 import type { ExecuteOutcome, HostMessage, HostRequest } from "./ipc";
 import { mimeBundleOf } from "../../preload/mime";
-
-/** The names every cell sees, imported by a hidden first cell so that they are typed. */
-function preloadCell(): string {
-  const preload = JSON.stringify(resolve(__dirname, "../../preload/index"));
-  return `import { ray, time, pnd, pd, assert, display, input, charts } from ${preload};`;
-}
+import { preloadCell } from "./preload-cell";
 
 // Interrupts may come while the executor is still loading; they must not kill it.
 process.on("SIGINT", () => undefined);

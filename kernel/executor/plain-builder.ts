@@ -37,9 +37,13 @@ function dependenciesOf(program: TS.Program, root: TS.SourceFile): string[] {
   return [...found];
 }
 
-function plainBuilderFactory(ts: typeof TS): TS.CreateProgram<TS.BuilderProgram> {
+/** Lets the caller adjust each compiler host before a program is built with it. */
+export type HostHook = (host: TS.CompilerHost) => void;
+
+function plainBuilderFactory(ts: typeof TS, prepareHost?: HostHook): TS.CreateProgram<TS.BuilderProgram> {
   const internals = ts as unknown as Internals;
   return (rootNames, options, host, oldBuilder, configDiagnostics, references) => {
+    if (host) prepareHost?.(host);
     const builder = ts.createAbstractBuilder(rootNames, options, host, oldBuilder, configDiagnostics, references);
     const program = builder.getProgram();
     // tslab reads the names a cell declares from its bound symbol table right after the
@@ -56,11 +60,11 @@ function plainBuilderFactory(ts: typeof TS): TS.CreateProgram<TS.BuilderProgram>
 
 /**
  * TypeScript as tslab's converter should see it: the same module, except that watch hosts
- * build plain programs. (The module's exports are non-configurable getters, so this is a
+ * build plain programs (with `prepareHost` applied to their compiler hosts). (The module's exports are non-configurable getters, so this is a
  * view over it rather than a patch.)
  */
-export function typeScriptForTslab(ts: typeof TS): typeof TS {
-  const createProgram = plainBuilderFactory(ts);
+export function typeScriptForTslab(ts: typeof TS, prepareHost?: HostHook): typeof TS {
+  const createProgram = plainBuilderFactory(ts, prepareHost);
   const createWatchCompilerHost = (...args: Parameters<typeof TS.createWatchCompilerHost>) => {
     const [rootFiles, options, system, , reportDiagnostic, reportWatchStatus] = args as unknown as Parameters<
       typeof TS.createWatchCompilerHost<TS.BuilderProgram>

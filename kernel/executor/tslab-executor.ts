@@ -6,8 +6,7 @@ import vm from "node:vm";
 import type { Converter } from "tslab/dist/converter";
 import type { Executor } from "tslab/dist/executor";
 import { CompileDiagnostic } from "./error-report";
-import { loadTypeScriptWithCodeCache } from "./typescript-code-cache";
-import { typeScriptForTslab } from "./plain-builder";
+import { loadTypeScriptForTslab } from "./load-typescript";
 
 export interface CellRun {
   ok: boolean;
@@ -41,7 +40,7 @@ export class CellExecutor {
 
   constructor(rootDir: string) {
     // TypeScript must be in the module cache before tslab requires it.
-    this.saveCodeCache = loadTypeScriptWithCodeCache(typeScriptForTslab).save;
+    this.saveCodeCache = loadTypeScriptForTslab().save;
     const { createConverter } = require("tslab/dist/converter") as typeof import("tslab/dist/converter");
     const { createExecutor } = require("tslab/dist/executor") as typeof import("tslab/dist/executor");
     this.createConverter = () => createConverter({});

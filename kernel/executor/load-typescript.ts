@@ -1,0 +1,83 @@
+// tslab requires its TypeScript by name; the executor puts it in the module cache first,
+// seen through typeScriptForTslab (plain-builder.ts). An executor started from the
+// startup snapshot takes the TypeScript loaded there, with its parsed declarations.
+// Otherwise: TypeScript is an 8 MB script that V8 compiles at every start. V8 can save
+// the compiled code, including the functions that warm-up compiled, and load it next
+// time: such a cache is kept per TypeScript and Node version under the user's cache
+// directory. A stale or corrupt cache is rejected by V8 itself and written anew; a cache
+// that cannot be written is simply not kept.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import Module, { createRequire } from "node:module";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import vm from "node:vm";
+import type * as TS from "typescript";
+import { tslabTypeScriptFile, tslabTypeScriptVersion } from "../tslab-modules";
+import { typeScriptForTslab } from "./plain-builder";
+import { serveDeclarationsFrom, startupSnapshot } from "./startup-snapshot/declarations";
+
+function cacheFile(): string {
+  const base = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
+  return join(base, "tsray", `typescript-${tslabTypeScriptVersion()}-node-${process.version}.v8cache`);
+}
+
+function readCache(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+type ModuleInternals = typeof Module & {
+  _nodeModulePaths(dir: string): string[];
+  _cache: Record<string, Module>;
+};
+
+function putInModuleCache(filename: string, exports: unknown): void {
+  const internals = Module as ModuleInternals;
+  const mod = new Module(filename, module);
+  mod.filename = filename;
+  mod.paths = internals._nodeModulePaths(dirname(filename));
+  mod.exports = exports;
+  mod.loaded = true;
+  internals._cache[filename] = mod;
+}
+
+/** Compiles TypeScript with the saved code when there is some; `save` keeps it for next time. */
+function compileWithCodeCache(filename: string): { ts: typeof TS; save(): void } {
+  const file = cacheFile();
+  const cachedData = readCache(file);
+  const script = new vm.Script(Module.wrap(readFileSync(filename, "utf8")), { filename, cachedData });
+  const mod = { exports: {} as typeof TS };
+  script.runInThisContext().call(mod.exports, mod.exports, createRequire(filename), mod, filename, dirname(filename));
+  const upToDate = cachedData !== undefined && !script.cachedDataRejected;
+  return {
+    ts: mod.exports,
+    save() {
+      if (upToDate) return;
+      try {
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, script.createCachedData());
+      } catch {
+        // A read-only home: start-up is a little slower, nothing else changes.
+      }
+    },
+  };
+}
+
+/**
+ * Puts tslab's TypeScript into the module cache before tslab requires it. Returns `save`,
+ * to call once the kernel is warm, which keeps compiled code for the next start.
+ */
+export function loadTypeScriptForTslab(): { save(): void } {
+  const filename = tslabTypeScriptFile();
+  const snapshot = startupSnapshot();
+  if (snapshot) {
+    putInModuleCache(filename, typeScriptForTslab(snapshot.typescript, serveDeclarationsFrom(snapshot)));
+    return { save: () => undefined };
+  }
+  const { ts, save } = compileWithCodeCache(filename);
+  putInModuleCache(filename, typeScriptForTslab(ts));
+  return { save };
+}

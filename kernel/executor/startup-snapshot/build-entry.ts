@@ -1,0 +1,89 @@
+// Runs inside `node --build-snapshot` (see make.ts), where only Node's built-in modules
+// can be required. It loads tslab's TypeScript, parses and binds the declaration files
+// every cell is checked against (TypeScript's lib, the @types, the preloaded names), runs
+// the compiler once over a sample cell so that its code is compiled too, and leaves all
+// of it in the heap that V8 saves. An executor started from the snapshot finds it there
+// (declarations.ts) instead of spending a second parsing 3 MB of declarations.
+//
+// The snapshot builder runs this as a plain script with `require` (no `exports`): so it
+// has no import or export statements, and keeps its names inside a block.
+{
+  type TS = typeof import("typescript");
+  type CompilerOptions = import("typescript").CompilerOptions;
+  type CompilerHost = import("typescript").CompilerHost;
+  type SnapshotPlan = import("./plan").SnapshotPlan;
+  type StartupSnapshot = import("./plan").StartupSnapshot;
+  const { readFileSync } = require("node:fs") as typeof import("node:fs");
+  const Module = require("node:module") as typeof import("node:module");
+  const { dirname } = require("node:path") as typeof import("node:path");
+  const vm = require("node:vm") as typeof import("node:vm");
+  const v8 = require("node:v8") as typeof import("node:v8");
+
+  function loadTypeScript(file: string): TS {
+    const wrapped = new vm.Script(Module.wrap(readFileSync(file, "utf8")), { filename: file }).runInThisContext();
+    const module = { exports: {} as TS };
+    wrapped.call(module.exports, module.exports, require, module, file, dirname(file));
+    return module.exports;
+  }
+
+  /** A compiler host that also knows a few files that exist only in memory. */
+  function hostWith(ts: TS, options: CompilerOptions, virtual: Map<string, string>): CompilerHost {
+    const host = ts.createCompilerHost(options);
+    const readFile = host.readFile;
+    const fileExists = host.fileExists;
+    host.readFile = (file) => virtual.get(file) ?? readFile(file);
+    host.fileExists = (file) => virtual.has(file) || fileExists(file);
+    return host;
+  }
+
+  const SAMPLE_CELL = `export {};
+import { readFileSync } from "fs";
+class Box<T> { constructor(public value: T) {} get doubled(): T[] { return [this.value, this.value]; } }
+const boxes = [1, 2, 3].map((n) => new Box(n));
+async function later(n: number): Promise<string> { return String(await Promise.resolve(n)); }
+let text: string = "a" + later(1) + typeof readFileSync;
+export const tsLastExpr = boxes.reduce((sum, box) => sum + box.doubled.length, 0);
+export { Box, boxes, later, text };
+`;
+
+  function build(plan: SnapshotPlan): StartupSnapshot {
+    const ts = loadTypeScript(plan.typescriptFile);
+    const options: CompilerOptions = { ...plan.compilerOptions, typeRoots: plan.typeRoots };
+    const preloadCell = `${plan.folder}/__preload__.ts`;
+    const sampleCell = `${plan.folder}/__sample__.ts`;
+    const host = hostWith(ts, options, new Map([[preloadCell, plan.preloadCell], [sampleCell, SAMPLE_CELL]]));
+    const program = ts.createProgram([preloadCell], options, host);
+    program.getTypeChecker(); // binds every file, and binding is kept on the file
+    const declarations = new Map(
+      program
+        .getSourceFiles()
+        .filter((file) => file.isDeclarationFile)
+        .map((file) => [file.fileName, file])
+    );
+    // Warm-up: the checker, the emitters and the transpiler get compiled now, not per kernel.
+    const getSourceFile = host.getSourceFile;
+    host.getSourceFile = (file, ...rest) => declarations.get(file) ?? getSourceFile(file, ...rest);
+    for (let round = 0; round < 3; round++) {
+      const warm = ts.createProgram([sampleCell], options, host);
+      ts.getPreEmitDiagnostics(warm);
+      warm.emit(warm.getSourceFile(sampleCell), () => undefined);
+      ts.transpileModule(SAMPLE_CELL, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: options.target } });
+    }
+    return { typescript: ts, typescriptFile: plan.typescriptFile, declarations };
+  }
+
+  const plan = JSON.parse(readFileSync(process.argv[2], "utf8")) as SnapshotPlan;
+  const snapshot = build(plan);
+  (globalThis as Record<string, unknown>)[plan.global] = snapshot;
+  // The builder removes Error.stackTraceLimit, and Node puts its default back when the
+  // snapshot starts, unless the property exists then: TypeScript's file system calls save
+  // and restore it (as undefined, which leaves every error without a stack).
+  delete (Error as { stackTraceLimit?: number }).stackTraceLimit;
+  // Started from the snapshot, the process runs the script named on its command line.
+  v8.startupSnapshot.setDeserializeMainFunction(() => {
+    // TypeScript memoized the working directory of the build.
+    snapshot.typescript.sys.getCurrentDirectory = () => process.cwd();
+    const main = process.argv[1];
+    Module.createRequire(main)(main);
+  });
+}
