@@ -1,5 +1,5 @@
 // tslab requires its TypeScript by name; the executor puts it in the module cache first,
-// seen through typeScriptForTslab (plain-builder.ts). An executor started from the
+// seen through typeScriptForTslab (typescript-for-tslab.ts). An executor started from the
 // startup snapshot takes the TypeScript loaded there, with its parsed declarations.
 // Otherwise: TypeScript is an 8 MB script that V8 compiles at every start. V8 can save
 // the compiled code, including the functions that warm-up compiled, and load it next
@@ -13,8 +13,9 @@ import { dirname, join } from "node:path";
 import vm from "node:vm";
 import type * as TS from "typescript";
 import { tslabTypeScriptFile, tslabTypeScriptVersion } from "../tslab-modules";
-import { typeScriptForTslab } from "./plain-builder";
+import { typeScriptForTslab } from "./typescript-for-tslab";
 import { serveDeclarationsFrom, startupSnapshot } from "./startup-snapshot/declarations";
+import { deferWatchersOf } from "./deferred-watchers";
 
 function cacheFile(): string {
   const base = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
@@ -67,17 +68,20 @@ function compileWithCodeCache(filename: string): { ts: typeof TS; save(): void }
 }
 
 /**
- * Puts tslab's TypeScript into the module cache before tslab requires it. Returns `save`,
- * to call once the kernel is warm, which keeps compiled code for the next start.
+ * Puts tslab's TypeScript into the module cache before tslab requires it. Returns what
+ * can wait until the kernel has answered: keeping compiled code for the next start, and
+ * setting up file watching.
  */
-export function loadTypeScriptForTslab(): { save(): void } {
+export function loadTypeScriptForTslab(): { finishStarting(): void } {
   const filename = tslabTypeScriptFile();
   const snapshot = startupSnapshot();
-  if (snapshot) {
-    putInModuleCache(filename, typeScriptForTslab(snapshot.typescript, serveDeclarationsFrom(snapshot)));
-    return { save: () => undefined };
-  }
-  const { ts, save } = compileWithCodeCache(filename);
-  putInModuleCache(filename, typeScriptForTslab(ts));
-  return { save };
+  const { ts, save } = snapshot ? { ts: snapshot.typescript, save: () => undefined } : compileWithCodeCache(filename);
+  const watchers = deferWatchersOf(ts.sys);
+  putInModuleCache(filename, typeScriptForTslab(ts, snapshot && serveDeclarationsFrom(snapshot)));
+  return {
+    finishStarting() {
+      save();
+      watchers.start();
+    },
+  };
 }

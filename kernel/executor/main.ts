@@ -13,6 +13,8 @@ import type { ExecuteOutcome, HostMessage, HostRequest } from "./ipc";
 import { mimeBundleOf } from "../../preload/mime";
 import { preloadCell } from "./preload-cell";
 
+const FINISH_STARTING_AFTER_MS = 500;
+
 // Interrupts may come while the executor is still loading; they must not kill it.
 process.on("SIGINT", () => undefined);
 const executor = new CellExecutor(process.cwd());
@@ -77,7 +79,9 @@ async function start(): Promise<void> {
   if (!preload.ok) throw new Error(`the preload cell failed: ${JSON.stringify(preload.diagnostics)}`);
   serve();
   sendToKernel({ kind: "ready" });
-  setImmediate(executor.saveCodeCache);
+  // After the first cell, usually: the kernel answers first, and the setting up takes
+  // a moment then (file watchers, a code cache to write once).
+  setTimeout(executor.finishStarting, FINISH_STARTING_AFTER_MS);
 }
 
 start().catch((error) => {

@@ -35,12 +35,12 @@ export class CellExecutor {
   private run: CellRun = CellExecutor.emptyRun();
   private scriptFilename = "cell.js";
   private restoreVm = () => {};
-  /** Keeps TypeScript's compiled code for the next start; call once the kernel is warm. */
-  readonly saveCodeCache: () => void;
+  /** What can wait until the kernel has answered (see loadTypeScriptForTslab). */
+  readonly finishStarting: () => void;
 
   constructor(rootDir: string) {
     // TypeScript must be in the module cache before tslab requires it.
-    this.saveCodeCache = loadTypeScriptForTslab().save;
+    this.finishStarting = loadTypeScriptForTslab().finishStarting;
     const { createConverter } = require("tslab/dist/converter") as typeof import("tslab/dist/converter");
     const { createExecutor } = require("tslab/dist/executor") as typeof import("tslab/dist/executor");
     this.createConverter = () => createConverter({});

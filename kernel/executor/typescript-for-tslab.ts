@@ -1,10 +1,17 @@
-// tslab's converter drives TypeScript's watch program, whose default builder (the "emit
+// The TypeScript that tslab's converter sees: tslab's own, with two changes to the watch
+// program the converter drives.
+//
+// Plain programs. The watch program's default builder (the "emit
 // and semantic diagnostics" one) keeps incremental-build bookkeeping: after every rebuild,
 // two per cell, it creates a whole type checker only to record which file imports which.
 // tslab uses none of that bookkeeping but one question, "which files does this cell
 // depend on", and it rebuilds the program for every cell anyway. So tslab gets a
 // TypeScript whose watch host builds plain programs instead: a cell costs one type
 // checker, not three (about 8 ms less per cell, measured with the kernel benchmark).
+//
+// Node's types. Where a notebook's folder has no @types of its own, cells are checked
+// against tsray's @types/node (the Node that runs them), not tslab's older copy.
+import { dirname, join } from "node:path";
 import type * as TS from "typescript";
 
 /** What tslab's converter calls on the builder, beyond TypeScript's public typings. */
@@ -59,9 +66,24 @@ function plainBuilderFactory(ts: typeof TS, prepareHost?: HostHook): TS.CreatePr
 }
 
 /**
+ * Where cells find Node's types when the notebook's folder has none: tslab falls back to
+ * its own @types (Node 18's); tsray's @types/node (Node 20's, which the startup snapshot
+ * holds) match the Node running the cells. Only Node's: tsray's other @types are its own
+ * business (its tests'), not the cells'.
+ */
+function withTsrayTypesAsFallback(options: TS.CompilerOptions): TS.CompilerOptions {
+  const tslabTypes = join(dirname(require.resolve("tslab/package.json")), "node_modules", "@types");
+  if (!options.typeRoots?.includes(tslabTypes)) return options;
+  const tsrayTypes = dirname(dirname(require.resolve("@types/node/package.json")));
+  const typeRoots = options.typeRoots.map((root) => (root === tslabTypes ? tsrayTypes : root));
+  return { ...options, typeRoots, types: ["node"] };
+}
+
+/**
  * TypeScript as tslab's converter should see it: the same module, except that watch hosts
- * build plain programs (with `prepareHost` applied to their compiler hosts). (The module's exports are non-configurable getters, so this is a
- * view over it rather than a patch.)
+ * build plain programs (with `prepareHost` applied to their compiler hosts) and fall back
+ * to tsray's Node types. The module's exports are non-configurable getters, so this is a
+ * view over it rather than a patch.
  */
 export function typeScriptForTslab(ts: typeof TS, prepareHost?: HostHook): typeof TS {
   const createProgram = plainBuilderFactory(ts, prepareHost);
@@ -69,7 +91,8 @@ export function typeScriptForTslab(ts: typeof TS, prepareHost?: HostHook): typeo
     const [rootFiles, options, system, , reportDiagnostic, reportWatchStatus] = args as unknown as Parameters<
       typeof TS.createWatchCompilerHost<TS.BuilderProgram>
     >;
-    return ts.createWatchCompilerHost(rootFiles, options, system, createProgram, reportDiagnostic, reportWatchStatus);
+    const tsrayOptions = withTsrayTypesAsFallback(options);
+    return ts.createWatchCompilerHost(rootFiles, tsrayOptions, system, createProgram, reportDiagnostic, reportWatchStatus);
   };
   return new Proxy(ts, {
     get: (target, key) => (key === "createWatchCompilerHost" ? createWatchCompilerHost : Reflect.get(target, key)),
