@@ -7,6 +7,7 @@ import type { Writable } from "node:stream";
 import type { CellOutput, ChildMessage, ExecuteOutcome, HostRequest } from "./executor/ipc";
 import { INTERRUPT_FD } from "./executor/interrupts";
 import { usableSnapshot } from "./executor/startup-snapshot/location";
+import { EXECUTOR_NODE_FLAGS } from "./executor/node-flags";
 
 /** How long the cell's thread may take to notice an interrupt before it counts as stuck. */
 const STUCK_AFTER_MS = 2000;
@@ -53,7 +54,7 @@ export class ExecutorHost extends EventEmitter<ExecutorEvents> {
 
   /** `ready` resolves true once the executor is ready, false if it died first. */
   private launch(snapshot: string | undefined): { child: ChildProcess; ready: Promise<boolean> } {
-    const flags = snapshot ? ["--snapshot-blob", snapshot] : [];
+    const flags = [...EXECUTOR_NODE_FLAGS, ...(snapshot ? ["--snapshot-blob", snapshot] : [])];
     // detached: Jupyter signals the kernel's whole process group on interrupt, and the
     // executor must get exactly one interrupt, from us. It ends itself if we vanish.
     const child = spawn(process.execPath, [...flags, join(__dirname, "executor", "main.js")], {

@@ -55,9 +55,10 @@ function plainBuilderFactory(ts: typeof TS, prepareHost?: HostHook): TS.CreatePr
     const program = builder.getProgram();
     // tslab reads the names a cell declares from its bound symbol table right after the
     // rebuild, before asking for diagnostics; the type checker would bind it later anyway.
+    // (The other root, the previous cells' declarations, it does not read.)
     for (const name of rootNames ?? []) {
       const file = program.getSourceFile(name);
-      if (file) internals.bindSourceFile(file, program.getCompilerOptions());
+      if (file && !file.isDeclarationFile) internals.bindSourceFile(file, program.getCompilerOptions());
     }
     const tslabBuilder = builder as TslabBuilder;
     tslabBuilder.getAllDependencies = (file) => dependenciesOf(program, file);

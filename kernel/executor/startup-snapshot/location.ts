@@ -1,15 +1,17 @@
 // Where the startup snapshot lives, and whether this Node can start from it: a snapshot
-// only loads into the exact Node binary that built it, so the build leaves a stamp.
+// only loads into the exact Node binary, with the V8 flags, that built it, so the build
+// leaves a stamp.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tslabTypeScriptVersion } from "../../tslab-modules";
+import { EXECUTOR_NODE_FLAGS } from "../node-flags";
 
 export const SNAPSHOT_BLOB = join(__dirname, "executor.blob");
 const stampOf = (blob: string) => `${blob}.json`;
 
 function currentStamp(): string {
   const { execPath, version, arch } = process;
-  return JSON.stringify({ execPath, node: version, arch, typescript: tslabTypeScriptVersion() });
+  return JSON.stringify({ execPath, node: version, arch, flags: EXECUTOR_NODE_FLAGS, typescript: tslabTypeScriptVersion() });
 }
 
 /** Marks `blob` as built by this Node for this TypeScript. */

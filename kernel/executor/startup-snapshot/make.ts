@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { tslabTypeScript, tslabTypeScriptFile } from "../../tslab-modules";
 import { preloadCell } from "../preload-cell";
+import { EXECUTOR_NODE_FLAGS } from "../node-flags";
 import { SNAPSHOT_GLOBAL, SnapshotPlan } from "./plan";
 import { SNAPSHOT_BLOB, writeSnapshotStamp } from "./location";
 
@@ -60,7 +61,9 @@ export function buildStartupSnapshot(): { ok: true; megabytes: number } | { ok: 
     const blob = `${SNAPSHOT_BLOB}.${process.pid}.partial`;
     writeFileSync(planFile, JSON.stringify(snapshotPlan()));
     const entry = join(__dirname, "build-entry.js");
-    const built = spawnSync(process.execPath, ["--snapshot-blob", blob, "--build-snapshot", entry, planFile], { encoding: "utf8" });
+    const built = spawnSync(process.execPath, [...EXECUTOR_NODE_FLAGS, "--snapshot-blob", blob, "--build-snapshot", entry, planFile], {
+      encoding: "utf8",
+    });
     if (built.status !== 0) return { ok: false, reason: (built.stderr || built.error?.message || `exit ${built.status}`).trim() };
     renameSync(blob, SNAPSHOT_BLOB);
     writeSnapshotStamp();
