@@ -18,7 +18,10 @@ describe("kernel: progress of a long ray.get", function () {
     const updates = ofType(messages, "update_display_data").filter((m) => m.content.transient.display_id === shown[0].content.transient.display_id);
     expect(updates.length).to.be.within(2, 12);
     const last = updates[updates.length - 1].content.data;
-    expect(last["text/plain"]).to.match(/^ray\.get: 4\/4 ready in 2\.\d s$/);
+    // The last nap ends 2.8 s in (FIFO on two workers); the line says how long it took.
+    const settled = /^ray\.get: 4\/4 ready in (\d+\.\d) s$/.exec(last["text/plain"]);
+    expect(settled, last["text/plain"]).to.not.equal(null);
+    expect(Number(settled![1])).to.be.at.least(2.7);
     expect(last["text/html"]).to.include('data-done="ok"');
   });
 
