@@ -15,7 +15,7 @@
   type StartupSnapshot = import("./plan").StartupSnapshot;
   const { readFileSync } = require("node:fs") as typeof import("node:fs");
   const Module = require("node:module") as typeof import("node:module");
-  const { dirname } = require("node:path") as typeof import("node:path");
+  const { dirname, resolve } = require("node:path") as typeof import("node:path");
   const vm = require("node:vm") as typeof import("node:vm");
   const v8 = require("node:v8") as typeof import("node:v8");
 
@@ -83,7 +83,7 @@ export { Box, boxes, later, text };
   v8.startupSnapshot.setDeserializeMainFunction(() => {
     // TypeScript memoized the working directory of the build.
     snapshot.typescript.sys.getCurrentDirectory = () => process.cwd();
-    const main = process.argv[1];
+    const main = resolve(process.argv[1]);
     Module.createRequire(main)(main);
   });
 }
