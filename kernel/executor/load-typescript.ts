@@ -13,7 +13,7 @@ import { dirname, join } from "node:path";
 import vm from "node:vm";
 import type * as TS from "typescript";
 import { tslabTypeScriptFile, tslabTypeScriptVersion } from "../tslab-modules";
-import { typeScriptForTslab } from "./typescript-for-tslab";
+import { CellConversions, typeScriptForTslab } from "./typescript-for-tslab";
 import { serveDeclarationsFrom, startupSnapshot } from "./startup-snapshot/declarations";
 import { deferWatchersOf } from "./deferred-watchers";
 
@@ -68,17 +68,19 @@ function compileWithCodeCache(filename: string): { ts: typeof TS; save(): void }
 }
 
 /**
- * Puts tslab's TypeScript into the module cache before tslab requires it. Returns what
- * can wait until the kernel has answered: keeping compiled code for the next start, and
- * setting up file watching.
+ * Puts tslab's TypeScript into the module cache before tslab requires it. Returns the
+ * switch for its conversions (CellConversions), and what can wait until the kernel has
+ * answered: keeping compiled code for the next start, and setting up file watching.
  */
-export function loadTypeScriptForTslab(): { finishStarting(): void } {
+export function loadTypeScriptForTslab(): { conversions: CellConversions; finishStarting(): void } {
   const filename = tslabTypeScriptFile();
   const snapshot = startupSnapshot();
   const { ts, save } = snapshot ? { ts: snapshot.typescript, save: () => undefined } : compileWithCodeCache(filename);
   const watchers = deferWatchersOf(ts.sys);
-  putInModuleCache(filename, typeScriptForTslab(ts, snapshot && serveDeclarationsFrom(snapshot)));
+  const conversions = new CellConversions();
+  putInModuleCache(filename, typeScriptForTslab(ts, conversions, snapshot && serveDeclarationsFrom(snapshot)));
   return {
+    conversions,
     finishStarting() {
       save();
       watchers.start();

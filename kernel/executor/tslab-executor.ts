@@ -7,6 +7,7 @@ import type { Converter } from "tslab/dist/converter";
 import type { Executor } from "tslab/dist/executor";
 import { CompileDiagnostic } from "./error-report";
 import { loadTypeScriptForTslab } from "./load-typescript";
+import type { CellConversions } from "./typescript-for-tslab";
 
 export interface CellRun {
   ok: boolean;
@@ -37,10 +38,13 @@ export class CellExecutor {
   private restoreVm = () => {};
   /** What can wait until the kernel has answered (see loadTypeScriptForTslab). */
   readonly finishStarting: () => void;
+  private readonly conversions: CellConversions;
 
   constructor(rootDir: string) {
     // TypeScript must be in the module cache before tslab requires it.
-    this.finishStarting = loadTypeScriptForTslab().finishStarting;
+    const typescript = loadTypeScriptForTslab();
+    this.finishStarting = typescript.finishStarting;
+    this.conversions = typescript.conversions;
     const { createConverter } = require("tslab/dist/converter") as typeof import("tslab/dist/converter");
     const { createExecutor } = require("tslab/dist/executor") as typeof import("tslab/dist/executor");
     this.createConverter = () => createConverter({});
@@ -64,7 +68,7 @@ export class CellExecutor {
   private captureConversion(): Converter {
     return {
       convert: (prevDecl, src) => {
-        const result = this.withWorkingConverter((converter) => converter.convert(prevDecl, src));
+        const result = this.withWorkingConverter((converter) => this.conversions.during(() => converter.convert(prevDecl, src)));
         this.run.javascript = result.output ?? "";
         return result;
       },
