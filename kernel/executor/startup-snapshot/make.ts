@@ -55,10 +55,10 @@ function snapshotPlan(): SnapshotPlan {
 
 export function buildStartupSnapshot(): { ok: true; megabytes: number } | { ok: false; reason: string } {
   const scratch = mkdtempSync(join(tmpdir(), "tsray-snapshot-"));
+  // Written next to its place, so that the rename cannot cross file systems.
+  const blob = `${SNAPSHOT_BLOB}.${process.pid}.partial`;
   try {
     const planFile = join(scratch, "plan.json");
-    // Written next to its place, so that the rename cannot cross file systems.
-    const blob = `${SNAPSHOT_BLOB}.${process.pid}.partial`;
     writeFileSync(planFile, JSON.stringify(snapshotPlan()));
     const entry = join(__dirname, "build-entry.js");
     const built = spawnSync(process.execPath, [...EXECUTOR_NODE_FLAGS, "--snapshot-blob", blob, "--build-snapshot", entry, planFile], {
@@ -70,7 +70,7 @@ export function buildStartupSnapshot(): { ok: true; megabytes: number } | { ok: 
     return { ok: true, megabytes: statSync(SNAPSHOT_BLOB).size / 1e6 };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
-    rmSync(`${SNAPSHOT_BLOB}.${process.pid}.partial`, { force: true });
+    rmSync(blob, { force: true });
   }
 }
 
