@@ -125,7 +125,7 @@ function plainBuilderFactory(ts: typeof TS, conversions: CellConversions, prepar
  * holds) match the Node running the cells. Only Node's: tsray's other @types are its own
  * business (its tests'), not the cells'.
  */
-function withTsrayTypesAsFallback(options: TS.CompilerOptions): TS.CompilerOptions {
+export function withTsrayTypesAsFallback(options: TS.CompilerOptions): TS.CompilerOptions {
   const tslabTypes = join(dirname(require.resolve("tslab/package.json")), "node_modules", "@types");
   if (!options.typeRoots?.includes(tslabTypes)) return options;
   const tsrayTypes = dirname(dirname(require.resolve("@types/node/package.json")));

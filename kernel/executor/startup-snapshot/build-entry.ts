@@ -48,7 +48,7 @@ export { Box, boxes, later, text };
 
   function build(plan: SnapshotPlan): StartupSnapshot {
     const ts = loadTypeScript(plan.typescriptFile);
-    const options: CompilerOptions = { ...plan.compilerOptions, typeRoots: plan.typeRoots };
+    const options: CompilerOptions = plan.compilerOptions;
     const preloadCell = `${plan.folder}/__preload__.ts`;
     const sampleCell = `${plan.folder}/__sample__.ts`;
     const host = hostWith(ts, options, new Map([[preloadCell, plan.preloadCell], [sampleCell, SAMPLE_CELL]]));

@@ -10,14 +10,16 @@ import { dirname, join, resolve } from "node:path";
 import { tslabTypeScript, tslabTypeScriptFile } from "../../tslab-modules";
 import { preloadCell } from "../preload-cell";
 import { EXECUTOR_NODE_FLAGS } from "../node-flags";
+import { withTsrayTypesAsFallback } from "../typescript-for-tslab";
 import { SNAPSHOT_GLOBAL, SnapshotPlan } from "./plan";
 import { SNAPSHOT_BLOB, writeSnapshotStamp } from "./location";
 
 const PACKAGE_ROOT = resolve(__dirname, "../../../..");
 
 /**
- * The type roots tslab's converter uses for cells run in `folder`: the @types folders
- * above it, or tslab's own @types when none of them has Node's.
+ * The type roots tslab's converter asks for, for cells run in `folder`: the @types
+ * folders above it, or tslab's own @types when none of them has Node's (which tsray then
+ * replaces: see withTsrayTypesAsFallback).
  */
 function tslabTypeRoots(ts: typeof import("typescript"), folder: string): string[] {
   // Internal in TypeScript's typings, public in tslab's build (tslab calls it the same way).
@@ -37,7 +39,6 @@ function snapshotPlan(): SnapshotPlan {
     typescriptFile: tslabTypeScriptFile(),
     folder,
     preloadCell: preloadCell(),
-    typeRoots: tslabTypeRoots(ts, folder),
     // As tslab 1.0.22's converter compiles on Node >= 18 (what decides parsing and
     // which declarations are read); a file parsed differently is not used (declarations.ts).
     compilerOptions: {
@@ -49,6 +50,7 @@ function snapshotPlan(): SnapshotPlan {
       resolveJsonModule: true,
       skipLibCheck: true,
       declaration: true,
+      ...withTsrayTypesAsFallback({ typeRoots: tslabTypeRoots(ts, folder) }),
     },
   };
 }

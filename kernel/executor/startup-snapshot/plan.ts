@@ -11,7 +11,7 @@ export interface SnapshotPlan {
   folder: string;
   /** The executor's hidden first cell, so that the preloaded names' declarations are included. */
   preloadCell: string;
-  typeRoots: string[];
+  /** As tslab's converter compiles, with the type roots (and types) tsray gives it. */
   compilerOptions: TS.CompilerOptions;
 }
 
