@@ -2,16 +2,23 @@
 // what the grader says, and whether the timings land where the lesson's text says for
 // this machine's number of workers W.
 import { expect } from "chai";
-import { join } from "node:path";
 import type { CellReport } from "../client/notebook-runner";
-import { checkCells, grade } from "../cli/grading";
-import { LessonRun, runLesson, text, stdout, allStdout, failingCells, failureDetails, checkCellIds, printedWorkers } from "./support/lesson-run";
+import {
+  LessonRun,
+  runLessonAndSolution,
+  gradeRun,
+  text,
+  stdout,
+  allStdout,
+  failingCellIds,
+  failureDetails,
+  checkCellIds,
+  printedWorkers,
+} from "./support/lesson-run";
 import { barCount, isWellFormedXml } from "./support/svg";
 
 const LESSON = "02-Task-Parallelism-Part1.ipynb";
 
-type Run = LessonRun;
-const run = (folder: string) => runLesson(join(folder, LESSON));
 
 
 /** A cell's printed expectation and measured total, as the lesson prints them. */
@@ -30,26 +37,24 @@ function fifoFinish(lengths: number[], workers: number): number {
 }
 
 describe("lesson 02, task parallelism part 1 (about 100 s)", function () {
-  let lesson: Run;
-  let solution: Run;
+  let lesson: LessonRun;
+  let solution: LessonRun;
   let W: number;
   before(async function () {
     this.timeout(400_000);
-    lesson = await run("notebooks");
-    solution = await run("solutions");
+    ({ lesson, solution } = await runLessonAndSolution(LESSON));
     W = printedWorkers(lesson);
   });
 
   it("runs every cell without error, except the unsolved exercise's check in the lesson", () => {
-    expect(failingCells(solution).map((report) => report.cell.id), failureDetails(solution)).to.deep.equal([]);
+    expect(failingCellIds(solution), failureDetails(solution)).to.deep.equal([]);
     const checks = checkCellIds(lesson);
-    expect(failingCells(lesson).map((report) => report.cell.id), failureDetails(lesson)).to.deep.equal(checks);
+    expect(failingCellIds(lesson), failureDetails(lesson)).to.deep.equal(checks);
   });
 
   it("grades the solution as passing and the lesson as failing Exercise 1 on parallelism", () => {
-    const graded = (r: Run) => grade(r.path, checkCells({ cells: r.cells } as never, r.path), r.reports);
-    expect(graded(solution).exercises).to.deep.equal([{ name: "Exercise 1", passed: true, message: null }]);
-    const [exercise] = graded(lesson).exercises;
+    expect(gradeRun(solution).exercises).to.deep.equal([{ name: "Exercise 1", passed: true, message: null }]);
+    const [exercise] = gradeRun(lesson).exercises;
     expect(exercise.passed).to.equal(false);
     expect(exercise.message).to.match(/^Did you run the tasks in parallel\? They took 6\.\d+ s\.$/);
   });
@@ -67,7 +72,7 @@ describe("lesson 02, task parallelism part 1 (about 100 s)", function () {
   });
 
   it("times Exercise 1 at 6 s unsolved and under 4.1 s solved", () => {
-    const exerciseTime = (r: Run) => Number(/Exercise 1: duration: +([\d.]+)/.exec(allStdout(r))?.[1]);
+    const exerciseTime = (r: LessonRun) => Number(/Exercise 1: duration: +([\d.]+)/.exec(allStdout(r))?.[1]);
     expect(exerciseTime(lesson)).to.be.within(6, 6.2);
     expect(exerciseTime(solution)).to.be.below(4.1);
   });

@@ -2,15 +2,22 @@
 // the grader says, whether the dependency and ray.wait timings land where the lesson's text
 // says for this machine's number of workers W, and whether its pictures are SVG.
 import { expect } from "chai";
-import { join } from "node:path";
-import { checkCells, grade } from "../cli/grading";
-import { LessonRun, runLesson, text, stdout, allStdout, failingCells, failureDetails, checkCellIds, printedWorkers } from "./support/lesson-run";
+import {
+  LessonRun,
+  runLessonAndSolution,
+  gradeRun,
+  text,
+  stdout,
+  allStdout,
+  failingCellIds,
+  failureDetails,
+  checkCellIds,
+  printedWorkers,
+} from "./support/lesson-run";
 import { isWellFormedXml } from "./support/svg";
 
 const LESSON = "03-Task-Parallelism-Part2.ipynb";
 
-type Run = LessonRun;
-const run = (folder: string) => runLesson(join(folder, LESSON));
 
 
 interface Batch {
@@ -56,14 +63,14 @@ function rounds(ends: number[], numReturns: number, timeout: number): Batch[] {
 }
 
 /** Printed lines "got N at T s" of each cell that has them, one list per wait loop. */
-function measuredLoops(r: Run): Batch[][] {
+function measuredLoops(r: LessonRun): Batch[][] {
   return r.reports
     .map((report) => [...stdout(report.outputs).matchAll(/^got (\d+) at +([\d.]+) s/gm)].map((m) => ({ count: Number(m[1]), at: Number(m[2]) })))
     .filter((loop) => loop.length > 0);
 }
 
 /** The lesson's printed predictions, "expected batches for W = w: 1 at 0.0 s, ...". */
-function printedLoops(r: Run): Batch[][] {
+function printedLoops(r: LessonRun): Batch[][] {
   return [...allStdout(r).matchAll(/^expected batches for W = \d+: (.*)$/gm)].map((m) =>
     [...m[1].matchAll(/(\d+) at ([\d.]+) s/g)].map((b) => ({ count: Number(b[1]), at: Number(b[2]) })),
   );
@@ -72,27 +79,25 @@ function printedLoops(r: Run): Batch[][] {
 const nonEmpty = (batches: Batch[]) => batches.filter((b) => b.count > 0);
 
 describe("lesson 03, task parallelism part 2 (about 140 s)", function () {
-  let lesson: Run;
-  let solution: Run;
+  let lesson: LessonRun;
+  let solution: LessonRun;
   let W: number;
   before(async function () {
     this.timeout(400_000);
-    lesson = await run("notebooks");
-    solution = await run("solutions");
+    ({ lesson, solution } = await runLessonAndSolution(LESSON));
     W = printedWorkers(lesson);
   });
 
   it("runs every cell without error, except the unsolved exercise's check in the lesson", () => {
-    expect(failingCells(solution).map((report) => report.cell.id), failureDetails(solution)).to.deep.equal([]);
+    expect(failingCellIds(solution), failureDetails(solution)).to.deep.equal([]);
     const checks = checkCellIds(lesson);
     expect(checks).to.have.length(1);
-    expect(failingCells(lesson).map((report) => report.cell.id), failureDetails(lesson)).to.deep.equal(checks);
+    expect(failingCellIds(lesson), failureDetails(lesson)).to.deep.equal(checks);
   });
 
   it("grades the solution as passing Exercise 3 and the lesson as failing it on parallelism", () => {
-    const graded = (r: Run) => grade(r.path, checkCells({ cells: r.cells } as never, r.path), r.reports);
-    expect(graded(solution).exercises).to.deep.equal([{ name: "Exercise 3", passed: true, message: null }]);
-    const [exercise] = graded(lesson).exercises;
+    expect(gradeRun(solution).exercises).to.deep.equal([{ name: "Exercise 3", passed: true, message: null }]);
+    const [exercise] = gradeRun(lesson).exercises;
     expect(exercise.name).to.equal("Exercise 3");
     expect(exercise.passed).to.equal(false);
     expect(exercise.message).to.match(/^Did you run the tasks in parallel\? They took 6\.\d+ s\.$/);
@@ -131,7 +136,7 @@ describe("lesson 03, task parallelism part 2 (about 140 s)", function () {
   });
 
   it("times Exercise 3 at 6 s unsolved and under 4.1 s solved", () => {
-    const exerciseTime = (r: Run) => Number(/Exercise 3: duration: +([\d.]+)/.exec(allStdout(r))?.[1]);
+    const exerciseTime = (r: LessonRun) => Number(/Exercise 3: duration: +([\d.]+)/.exec(allStdout(r))?.[1]);
     expect(exerciseTime(lesson)).to.be.within(6, 6.2);
     expect(exerciseTime(solution)).to.be.below(4.1);
   });

@@ -2,6 +2,7 @@
 import type { IOutput } from "@jupyterlab/nbformat";
 import { join, resolve } from "node:path";
 import { CellReport, runNotebook } from "../../client/notebook-runner";
+import { checkCells, grade } from "../../cli/grading";
 import { Cell, readNotebook } from "../../cli/notebook-file";
 import { startTestKernel } from "./kernel";
 
@@ -25,12 +26,23 @@ export async function runLesson(file: string): Promise<LessonRun> {
   }
 }
 
+/** A lesson (from notebooks/) and its solved copy (from solutions/), run one after the other. */
+export async function runLessonAndSolution(notebook: string): Promise<{ lesson: LessonRun; solution: LessonRun }> {
+  const lesson = await runLesson(join("notebooks", notebook));
+  const solution = await runLesson(join("solutions", notebook));
+  return { lesson, solution };
+}
+
+/** What `tsray grade` would report for the run. */
+export const gradeRun = (r: LessonRun) => grade(r.path, checkCells({ cells: r.cells } as never, r.path), r.reports);
+
 export const text = (value: unknown) => (Array.isArray(value) ? value.join("") : String(value ?? ""));
 export const stdout = (outputs: IOutput[]) =>
   outputs.map((o) => (o.output_type === "stream" && o.name === "stdout" ? text(o.text) : "")).join("");
 export const allStdout = (r: LessonRun) => r.reports.map((report) => stdout(report.outputs)).join("");
 export const tagsOf = (report: CellReport) => (report.cell.metadata.tags as string[] | undefined) ?? [];
 export const failingCells = (r: LessonRun) => r.reports.filter((report) => report.status !== "ok");
+export const failingCellIds = (r: LessonRun) => failingCells(r).map((report) => report.cell.id);
 /** Which cells failed and what they showed, for an assertion's message. */
 export const failureDetails = (r: LessonRun) => JSON.stringify(failingCells(r).map((report) => [report.cell.id, report.outputs]));
 export const checkCellIds = (r: LessonRun) =>
