@@ -1,5 +1,6 @@
 // The TypeScript that tslab's converter sees: tslab's own, with three changes to the watch
-// program the converter drives.
+// program the converter drives, and cells emitted as CommonJS in one pass
+// (commonjs-in-one-emit.ts).
 //
 // Plain programs. The watch program's default builder (the "emit and semantic
 // diagnostics" one) keeps incremental-build bookkeeping: after every rebuild, two per
@@ -15,6 +16,7 @@
 // against tsray's @types/node (the Node that runs them), not tslab's older copy.
 import { dirname, join } from "node:path";
 import type * as TS from "typescript";
+import { CommonJsInOneEmit } from "./commonjs-in-one-emit";
 
 /** What tslab's converter calls on the builder, beyond TypeScript's public typings. */
 interface TslabBuilder extends TS.BuilderProgram {
@@ -97,7 +99,12 @@ function namesOnlyBuilder(
   return builder;
 }
 
-function plainBuilderFactory(ts: typeof TS, conversions: CellConversions, prepareHost?: HostHook): TS.CreateProgram<TS.BuilderProgram> {
+function plainBuilderFactory(
+  ts: typeof TS,
+  conversions: CellConversions,
+  commonJs: CommonJsInOneEmit,
+  prepareHost?: HostHook
+): TS.CreateProgram<TS.BuilderProgram> {
   const internals = ts as unknown as Internals;
   return (rootNames, options, host, oldBuilder, configDiagnostics, references) => {
     if (host) prepareHost?.(host);
@@ -115,6 +122,7 @@ function plainBuilderFactory(ts: typeof TS, conversions: CellConversions, prepar
     if (cell) internals.bindSourceFile(cell, program.getCompilerOptions());
     const tslabBuilder = builder as TslabBuilder;
     tslabBuilder.getAllDependencies = (file) => dependenciesOf(program, file);
+    commonJs.convertEmitsOf(tslabBuilder);
     return tslabBuilder;
   };
 }
@@ -135,12 +143,13 @@ export function withTsrayTypesAsFallback(options: TS.CompilerOptions): TS.Compil
 
 /**
  * TypeScript as tslab's converter should see it: the same module, except that watch hosts
- * build plain programs (with `prepareHost` applied to their compiler hosts) and fall back
- * to tsray's Node types. The module's exports are non-configurable getters, so this is a
- * view over it rather than a patch.
+ * build plain programs (with `prepareHost` applied to their compiler hosts) that emit
+ * CommonJS, and fall back to tsray's Node types. The module's exports are non-configurable
+ * getters, so this is a view over it rather than a patch.
  */
 export function typeScriptForTslab(ts: typeof TS, conversions: CellConversions, prepareHost?: HostHook): typeof TS {
-  const createProgram = plainBuilderFactory(ts, conversions, prepareHost);
+  const commonJs = new CommonJsInOneEmit(ts);
+  const createProgram = plainBuilderFactory(ts, conversions, commonJs, prepareHost);
   const createWatchCompilerHost = (...args: Parameters<typeof TS.createWatchCompilerHost>) => {
     const [rootFiles, options, system, , reportDiagnostic, reportWatchStatus] = args as unknown as Parameters<
       typeof TS.createWatchCompilerHost<TS.BuilderProgram>
@@ -148,7 +157,11 @@ export function typeScriptForTslab(ts: typeof TS, conversions: CellConversions, 
     const tsrayOptions = withTsrayTypesAsFallback(options);
     return ts.createWatchCompilerHost(rootFiles, tsrayOptions, system, createProgram, reportDiagnostic, reportWatchStatus);
   };
+  const replaced: Partial<Record<keyof typeof TS, unknown>> = {
+    createWatchCompilerHost,
+    transpileModule: commonJs.transpileModule,
+  };
   return new Proxy(ts, {
-    get: (target, key) => (key === "createWatchCompilerHost" ? createWatchCompilerHost : Reflect.get(target, key)),
+    get: (target, key) => (key in replaced ? replaced[key as keyof typeof TS] : Reflect.get(target, key)),
   });
 }
