@@ -18,9 +18,7 @@ type Handler = (request: Message, channel: Channel) => Promise<void> | void;
 interface CellOrigin {
   header: Header;
   identities: Buffer[];
-  silent: boolean;
   allowStdin: boolean;
-  executionCount: number;
 }
 
 const MAX_REMEMBERED_CELLS = 1000;
@@ -195,18 +193,20 @@ export class KernelServer {
     const storeHistory = !silent && request.content.store_history !== false;
     if (storeHistory) this.executionCount++;
     const executionCount = this.executionCount;
-    if (!silent) this.publish("execute_input", { code, execution_count: executionCount }, request.header);
-    if (storeHistory) this.history.record(code);
-
     const cell = this.executor.peekNextId();
+    // The executor starts on the cell first; the kernel announces it meanwhile (whatever
+    // the executor sends back is read only once this block is done, so order is kept).
+    const running = this.executor.request({ kind: "execute", code, executionCount, silent }) as Promise<ExecuteOutcome>;
     this.rememberCell(cell, {
       header: request.header,
       identities: request.identities,
-      silent,
       allowStdin: request.content.allow_stdin !== false,
-      executionCount,
     });
-    const outcome = (await this.executor.request({ kind: "execute", code, executionCount, silent })) as ExecuteOutcome;
+    if (!silent) this.publish("execute_input", { code, execution_count: executionCount }, request.header);
+    if (storeHistory) this.history.record(code);
+
+    const { value, ...outcome } = await running;
+    if (value) this.publish("execute_result", { data: value, metadata: {}, execution_count: executionCount }, request.header);
     if (outcome.status === "error") {
       this.publish("error", { ename: outcome.ename, evalue: outcome.evalue, traceback: outcome.traceback }, request.header);
     }
@@ -235,13 +235,7 @@ export class KernelServer {
 
   private publishOutput(cell: number, output: CellOutput): void {
     const origin = this.cells.get(cell);
-    if (!origin) return;
-    if (output.msg_type === "execute_result") {
-      if (origin.silent) return;
-      this.publish("execute_result", { ...output.content, execution_count: origin.executionCount }, origin.header);
-      return;
-    }
-    this.publish(output.msg_type, output.content, origin.header);
+    if (origin) this.publish(output.msg_type, output.content, origin.header);
   }
 
   private async complete(request: Message, channel: Channel): Promise<void> {

@@ -5,6 +5,8 @@ import type { MimeBundle } from "../../preload/mime";
 
 export interface ExecuteOutcome {
   status: "ok" | "error";
+  /** The cell's value, for its execute_result (sent with the outcome: one message, not two). */
+  value?: MimeBundle;
   ename?: string;
   evalue?: string;
   traceback?: string[];
@@ -31,7 +33,6 @@ export type HostMessage = HostRequest | { kind: "input_reply"; id: number; value
 export type CellOutput =
   | { msg_type: "stream"; content: { name: "stdout" | "stderr"; text: string } }
   | { msg_type: "display_data" | "update_display_data"; content: { data: MimeBundle; metadata: object; transient: { display_id: string } } }
-  | { msg_type: "execute_result"; content: { data: MimeBundle; metadata: object } }
   | { msg_type: "error"; content: { ename: string; evalue: string; traceback: string[] } }
   | { msg_type: "clear_output"; content: { wait: boolean } };
 

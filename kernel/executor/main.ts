@@ -35,9 +35,8 @@ async function execute(request: Extract<HostRequest, { kind: "execute" }>): Prom
     return errorOutcome(isInterruption(error) ? interruptionReport(label) : runtimeErrorReport(error));
   }
   if (!run.ok) return errorOutcome({ ename: "Error", evalue: `${label} failed`, traceback: [`${label} failed`] });
-  const data = run.hasValue && !request.silent ? mimeBundleOf(run.value) : null;
-  if (data) emitOutput({ msg_type: "execute_result", content: { data, metadata: {} } }, request.id);
-  return { status: "ok" };
+  const value = run.hasValue && !request.silent ? mimeBundleOf(run.value) : null;
+  return value ? { status: "ok", value } : { status: "ok" };
 }
 
 async function answer(request: HostRequest): Promise<void> {
