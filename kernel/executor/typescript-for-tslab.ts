@@ -1,6 +1,7 @@
 // The TypeScript that tslab's converter sees: tslab's own, with three changes to the watch
-// program the converter drives, and cells emitted as CommonJS in one pass
-// (commonjs-in-one-emit.ts).
+// program the converter drives, and two to its emits: cells come out as CommonJS in one
+// pass (commonjs-in-one-emit.ts), and shorthand properties reach earlier cells' variables
+// (earlier-names-in-shorthand.ts).
 //
 // Plain programs. The watch program's default builder (the "emit and semantic
 // diagnostics" one) keeps incremental-build bookkeeping: after every rebuild, two per
@@ -17,6 +18,7 @@
 import { dirname, join } from "node:path";
 import type * as TS from "typescript";
 import { CommonJsInOneEmit } from "./commonjs-in-one-emit";
+import { expandShorthandOfEarlierNames } from "./earlier-names-in-shorthand";
 
 /** What tslab's converter calls on the builder, beyond TypeScript's public typings. */
 interface TslabBuilder extends TS.BuilderProgram {
@@ -123,6 +125,7 @@ function plainBuilderFactory(
     const tslabBuilder = builder as TslabBuilder;
     tslabBuilder.getAllDependencies = (file) => dependenciesOf(program, file);
     commonJs.convertEmitsOf(tslabBuilder);
+    expandShorthandOfEarlierNames(ts, tslabBuilder);
     return tslabBuilder;
   };
 }

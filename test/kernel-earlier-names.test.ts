@@ -1,0 +1,29 @@
+// A cell reaches earlier cells' variables by name, shorthand properties included
+// (kernel/executor/earlier-names-in-shorthand.ts).
+import { expect } from "chai";
+import { CellExecutor } from "../kernel/executor/tslab-executor";
+
+describe("kernel: earlier cells' variables in shorthand properties", function () {
+  let executor: CellExecutor;
+  before(() => (executor = new CellExecutor(process.cwd())));
+  after(() => executor.close());
+  const valueOf = async (code: string) => {
+    const run = await executor.execute(code, "cell.js");
+    expect(run.diagnostics, code).to.deep.equal([]);
+    expect(run.thrown, code).to.equal(undefined);
+    return run.value;
+  };
+
+  it("reads them into object literals, and leaves names a cell declares itself alone", async () => {
+    await valueOf('let total = 1;\nconst label = "sum";');
+    expect(await valueOf("const summary = { label, total, extra: 2 };\nsummary")).to.deep.equal({ label: "sum", total: 1, extra: 2 });
+    expect(await valueOf("function wrap(total: number) { return { total }; }\nwrap(3)")).to.deep.equal({ total: 3 });
+    expect(await valueOf("(() => ({ label }))()")).to.deep.equal({ label: "sum" });
+  });
+
+  it("assigns to them by destructuring, defaults included", async () => {
+    await valueOf("let low = 0, high = 0;");
+    expect(await valueOf("({ low, high } = { low: 5, high: 6 });\n[low, high]")).to.deep.equal([5, 6]);
+    expect(await valueOf("({ low = 9 } = {} as { low?: number });\nlow")).to.equal(9);
+  });
+});
