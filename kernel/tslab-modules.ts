@@ -12,6 +12,14 @@ export function tslabTypeScriptFile(): string {
   return requireFromTslab.resolve("@tslab/typescript-for-tslab");
 }
 
+/** The file tslab's converter keeps the declarations of earlier cells in. */
+export const EARLIER_CELLS_FILE = /(^|\/)__prev__\.d\.ts$/;
+
+/** That file's text, as tslab's converter writes it (a module, whatever the declarations). */
+export function earlierCellsFileText(declarations: string, newLine: string): string {
+  return `export {};${newLine}${declarations}`;
+}
+
 export function tslabTypeScriptVersion(): string {
   return requireFromTslab("@tslab/typescript-for-tslab/package.json").version;
 }

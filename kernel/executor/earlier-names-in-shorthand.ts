@@ -5,9 +5,7 @@
 // with "total is not defined". This transformer writes such a property out in full,
 // `{ total: exports.total }`, before tslab's own transformers run.
 import type * as TS from "typescript";
-
-/** The file tslab keeps the declarations of earlier cells in (see tslab's converter). */
-const EARLIER_CELLS_FILE = /(^|\/)__prev__\.d\.ts$/;
+import { EARLIER_CELLS_FILE } from "../tslab-modules";
 
 function declaredInEarlierCell(symbol: TS.Symbol | undefined): boolean {
   return !!symbol?.declarations?.some((declaration) => EARLIER_CELLS_FILE.test(declaration.getSourceFile().fileName));

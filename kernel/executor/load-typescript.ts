@@ -13,7 +13,8 @@ import { dirname, join } from "node:path";
 import vm from "node:vm";
 import type * as TS from "typescript";
 import { tslabTypeScriptFile, tslabTypeScriptVersion } from "../tslab-modules";
-import { CellConversions, typeScriptForTslab } from "./typescript-for-tslab";
+import { CellConversions, HostHook, typeScriptForTslab } from "./typescript-for-tslab";
+import { DeclarationsAhead } from "./declarations-ahead";
 import { serveDeclarationsFrom, startupSnapshot } from "./startup-snapshot/declarations";
 import { deferWatchersOf } from "./deferred-watchers";
 
@@ -67,20 +68,39 @@ function compileWithCodeCache(filename: string): { ts: typeof TS; save(): void }
   };
 }
 
+/** What the executor drives tslab's TypeScript with (see loadTypeScriptForTslab). */
+export interface TypeScriptForTslab {
+  conversions: CellConversions;
+  declarationsAhead: DeclarationsAhead;
+  finishStarting(): void;
+}
+
+let loaded: TypeScriptForTslab | undefined;
+
 /**
  * Puts tslab's TypeScript into the module cache before tslab requires it. Returns the
- * switch for its conversions (CellConversions), and what can wait until the kernel has
- * answered: keeping compiled code for the next start, and setting up file watching.
+ * switch for its conversions (CellConversions), the preparer of the next cell's
+ * declarations, and what can wait until the kernel has answered: keeping compiled code
+ * for the next start, and setting up file watching. Once per process: tslab's modules
+ * keep the TypeScript they first required.
  */
-export function loadTypeScriptForTslab(): { conversions: CellConversions; finishStarting(): void } {
+export function loadTypeScriptForTslab(): TypeScriptForTslab {
+  return (loaded ??= load());
+}
+
+function load(): TypeScriptForTslab {
   const filename = tslabTypeScriptFile();
   const snapshot = startupSnapshot();
   const { ts, save } = snapshot ? { ts: snapshot.typescript, save: () => undefined } : compileWithCodeCache(filename);
   const watchers = deferWatchersOf(ts.sys);
   const conversions = new CellConversions();
-  putInModuleCache(filename, typeScriptForTslab(ts, conversions, snapshot && serveDeclarationsFrom(snapshot)));
+  const declarationsAhead = new DeclarationsAhead(ts);
+  const hostHooks = [...(snapshot ? [serveDeclarationsFrom(snapshot)] : []), declarationsAhead.serveFrom];
+  const prepareHost: HostHook = (host, options) => hostHooks.forEach((hook) => hook(host, options));
+  putInModuleCache(filename, typeScriptForTslab(ts, conversions, prepareHost));
   return {
     conversions,
+    declarationsAhead,
     finishStarting() {
       save();
       watchers.start();

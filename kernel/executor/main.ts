@@ -50,6 +50,7 @@ async function answer(request: HostRequest): Promise<void> {
     result = { status: "error" as const, ...runtimeErrorReport(error) };
   }
   sendToKernel({ kind: "reply", id: request.id, result });
+  if (request.kind === "execute") setImmediate(executor.prepareNextCell);
 }
 
 function serve(): void {

@@ -8,6 +8,7 @@ import type { Executor } from "tslab/dist/executor";
 import { CompileDiagnostic } from "./error-report";
 import { loadTypeScriptForTslab } from "./load-typescript";
 import type { CellConversions } from "./typescript-for-tslab";
+import type { DeclarationsAhead } from "./declarations-ahead";
 
 export interface CellRun {
   ok: boolean;
@@ -39,12 +40,16 @@ export class CellExecutor {
   /** What can wait until the kernel has answered (see loadTypeScriptForTslab). */
   readonly finishStarting: () => void;
   private readonly conversions: CellConversions;
+  private readonly declarationsAhead: DeclarationsAhead;
+  /** The earlier cells' declarations the next cell will get if this one succeeds. */
+  private nextDeclarations?: string;
 
   constructor(rootDir: string) {
     // TypeScript must be in the module cache before tslab requires it.
     const typescript = loadTypeScriptForTslab();
     this.finishStarting = typescript.finishStarting;
     this.conversions = typescript.conversions;
+    this.declarationsAhead = typescript.declarationsAhead;
     const { createConverter } = require("tslab/dist/converter") as typeof import("tslab/dist/converter");
     const { createExecutor } = require("tslab/dist/executor") as typeof import("tslab/dist/executor");
     this.createConverter = () => createConverter({});
@@ -70,6 +75,7 @@ export class CellExecutor {
       convert: (prevDecl, src) => {
         const result = this.withWorkingConverter((converter) => this.conversions.during(() => converter.convert(prevDecl, src)));
         this.run.javascript = result.output ?? "";
+        this.nextDeclarations = result.declOutput;
         return result;
       },
       inspect: (prevDecl, src, position) => this.withWorkingConverter((c) => c.inspect(prevDecl, src, position)),
@@ -118,6 +124,11 @@ export class CellExecutor {
     run.ok = await this.executor.execute(code);
     return run;
   }
+
+  /** Gets the next cell's declarations ready: for while the kernel waits for a cell. */
+  readonly prepareNextCell = (): void => {
+    if (this.nextDeclarations !== undefined) this.declarationsAhead.prepare(this.nextDeclarations);
+  };
 
   /** Stops TypeScript's file watching and gives vm back, so that the process can end. */
   close(): void {

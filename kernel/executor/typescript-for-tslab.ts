@@ -51,7 +51,7 @@ function dependenciesOf(program: TS.Program, root: TS.SourceFile): string[] {
 }
 
 /** Lets the caller adjust each compiler host before a program is built with it. */
-export type HostHook = (host: TS.CompilerHost) => void;
+export type HostHook = (host: TS.CompilerHost, options: TS.CompilerOptions) => void;
 
 /**
  * Converting a cell, tslab rebuilds twice: first only to read the names the cell declares
@@ -109,7 +109,7 @@ function plainBuilderFactory(
 ): TS.CreateProgram<TS.BuilderProgram> {
   const internals = ts as unknown as Internals;
   return (rootNames, options, host, oldBuilder, configDiagnostics, references) => {
-    if (host) prepareHost?.(host);
+    if (host && options) prepareHost?.(host, options);
     const previous = oldBuilder && (namesOnly.get(oldBuilder) ?? oldBuilder);
     const cellName = rootNames?.find((name) => !name.endsWith(".d.ts"));
     if (conversions.takeFirstRebuild() && previous && cellName && options && host) {

@@ -1,0 +1,60 @@
+// tslab gives each cell the declarations of all earlier cells as the text of one file
+// (`__prev__.d.ts`), which TypeScript parses and binds anew for every cell: the longer
+// the notebook, the slower each cell (0.7 ms at 100 earlier declarations, 1.5 ms at 200,
+// measured). The text the next cell will get is known as soon as a cell is converted, so
+// the executor prepares that file while it waits for the next cell, and the next program
+// takes it when the text it reads is the same (it is not when the cell failed: tslab then
+// keeps the earlier declarations, and the file is parsed as usual).
+import type * as TS from "typescript";
+import { EARLIER_CELLS_FILE, earlierCellsFileText } from "../tslab-modules";
+
+/** TypeScript 5.0 internals used here (present in tslab's build, absent from the typings). */
+interface Internals {
+  bindSourceFile(file: TS.SourceFile, options: TS.CompilerOptions): void;
+}
+
+type ParseRequest = TS.ScriptTarget | TS.CreateSourceFileOptions;
+
+/** How the last program asked for the file: the next one asks the same way. */
+interface Request {
+  fileName: string;
+  parse: ParseRequest;
+  options: TS.CompilerOptions;
+}
+
+export class DeclarationsAhead {
+  private lastRequest?: Request;
+  private prepared?: { text: string; file: TS.SourceFile };
+  private readonly hosts = new WeakSet<TS.CompilerHost>();
+
+  constructor(private readonly ts: typeof TS) {}
+
+  /** Parses and binds the file of these declarations now, ready for the next program. */
+  prepare(declarations: string): void {
+    const request = this.lastRequest;
+    const text = earlierCellsFileText(declarations, this.ts.sys.newLine);
+    if (!request || this.prepared?.text === text) return;
+    const file = this.ts.createSourceFile(request.fileName, text, request.parse);
+    (this.ts as unknown as Internals).bindSourceFile(file, request.options);
+    this.prepared = { text, file };
+  }
+
+  /** Makes a compiler host answer with the prepared file when the file's text matches it. */
+  readonly serveFrom = (host: TS.CompilerHost, options: TS.CompilerOptions): void => {
+    if (this.hosts.has(host)) return;
+    this.hosts.add(host);
+    const { getSourceFile, getSourceFileByPath } = host;
+    const preparedFor = (fileName: string, parse: ParseRequest, fresh?: boolean): TS.SourceFile | undefined => {
+      if (!EARLIER_CELLS_FILE.test(fileName)) return undefined;
+      this.lastRequest = { fileName, parse, options };
+      const prepared = this.prepared;
+      return !fresh && prepared && host.readFile(fileName) === prepared.text ? prepared.file : undefined;
+    };
+    host.getSourceFile = (fileName, parse, onError, fresh) =>
+      preparedFor(fileName, parse, fresh) ?? getSourceFile.call(host, fileName, parse, onError, fresh);
+    if (getSourceFileByPath) {
+      host.getSourceFileByPath = (fileName, path, parse, onError, fresh) =>
+        preparedFor(fileName, parse, fresh) ?? getSourceFileByPath.call(host, fileName, path, parse, onError, fresh);
+    }
+  };
+}
