@@ -1,7 +1,8 @@
 // The TypeScript that tslab's converter sees: tslab's own, with three changes to the watch
 // program the converter drives, and two to its emits: cells come out as CommonJS in one
 // pass (commonjs-in-one-emit.ts), and shorthand properties reach earlier cells' variables
-// (earlier-names-in-shorthand.ts).
+// (earlier-names-in-shorthand.ts). Its printer copies the earlier cells' declarations it
+// can instead of printing them again (earlier-declarations-printer.ts).
 //
 // Plain programs. The watch program's default builder (the "emit and semantic
 // diagnostics" one) keeps incremental-build bookkeeping: after every rebuild, two per
@@ -19,6 +20,7 @@ import { dirname, join } from "node:path";
 import type * as TS from "typescript";
 import { CommonJsInOneEmit } from "./commonjs-in-one-emit";
 import { expandShorthandOfEarlierNames } from "./earlier-names-in-shorthand";
+import { printerCopyingEarlierDeclarations } from "./earlier-declarations-printer";
 
 /** What tslab's converter calls on the builder, beyond TypeScript's public typings. */
 interface TslabBuilder extends TS.BuilderProgram {
@@ -163,6 +165,7 @@ export function typeScriptForTslab(ts: typeof TS, conversions: CellConversions, 
   const replaced: Partial<Record<keyof typeof TS, unknown>> = {
     createWatchCompilerHost,
     transpileModule: commonJs.transpileModule,
+    createPrinter: printerCopyingEarlierDeclarations(ts),
   };
   return new Proxy(ts, {
     get: (target, key) => (key in replaced ? replaced[key as keyof typeof TS] : Reflect.get(target, key)),
