@@ -25,6 +25,23 @@ export function listenForInterrupts(abandonAwaitedCell: () => void, seen: () => 
   watcher.unref();
 }
 
+/** The interrupt came while the cell was compiled, before its code ran. */
+class InterruptedBeforeRunning extends Error {
+  constructor() {
+    super("the cell was interrupted before it started");
+    this.name = "KeyboardInterrupt";
+  }
+}
+
+/**
+ * Throws if the running cell was interrupted before its code started: the SIGINT came
+ * while the cell was being compiled and was spent then, so a loop in the cell would no
+ * longer see it (and the kernel would have to replace the executor).
+ */
+export function throwIfInterrupted(): void {
+  if (Atomics.load(flags, SLEEP_FLAG) !== 0) throw new InterruptedBeforeRunning();
+}
+
 /** A new cell starts uninterrupted; interrupts for earlier cells no longer apply. */
 export function startCell(cell: number): void {
   Atomics.store(flags, CURRENT_CELL, cell);

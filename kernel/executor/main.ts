@@ -4,7 +4,7 @@ import { inspect } from "node:util";
 import { CellExecutor } from "./tslab-executor";
 import { captureStandardStreams } from "./output-capture";
 import { emitOutput, runInCell, sendToKernel } from "./cell-context";
-import { listenForInterrupts, startCell } from "./interrupts";
+import { listenForInterrupts, startCell, throwIfInterrupted } from "./interrupts";
 import { rememberCell, scriptFilename } from "./cell-sources";
 import { ErrorReport, compileErrorReport, interruptionReport, isInterruption, runtimeErrorReport } from "./error-report";
 import { installDisplaySink, installInputSource, resolveInput } from "./frontend-io";
@@ -17,7 +17,7 @@ const FINISH_STARTING_AFTER_MS = 500;
 
 // Interrupts may come while the executor is still loading; they must not kill it.
 process.on("SIGINT", () => undefined);
-const executor = new CellExecutor(process.cwd());
+const executor = new CellExecutor(process.cwd(), throwIfInterrupted);
 
 // The kernel publishes the `error` output from the outcome, so it is not emitted here.
 function errorOutcome(report: ErrorReport): ExecuteOutcome {

@@ -44,7 +44,8 @@ export class CellExecutor {
   /** The earlier cells' declarations the next cell will get if this one succeeds. */
   private nextDeclarations?: string;
 
-  constructor(rootDir: string) {
+  /** `beforeRun` is called as a cell's code is about to run; what it throws is the cell's error. */
+  constructor(rootDir: string, private readonly beforeRun: () => void = () => undefined) {
     // TypeScript must be in the module cache before tslab requires it.
     const typescript = loadTypeScriptForTslab();
     this.finishStarting = typescript.finishStarting;
@@ -102,6 +103,7 @@ export class CellExecutor {
     const executor = this;
     this.restoreVm = () => (vm.runInThisContext = original);
     vm.runInThisContext = function (code: string, options?: vm.RunningScriptOptions | string) {
+      executor.beforeRun();
       const opts = typeof options === "string" ? { filename: options } : options;
       return original.call(vm, code, { filename: executor.scriptFilename, ...opts });
     } as typeof vm.runInThisContext;
