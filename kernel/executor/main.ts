@@ -12,7 +12,6 @@ import { completeAt, inspectAt } from "./introspection";
 import type { ExecuteOutcome, HostMessage, HostRequest } from "./ipc";
 import { mimeBundleOf } from "../../preload/mime";
 import { preloadCell } from "./preload-cell";
-import { compileBaselineCodeEagerly } from "./node-flags";
 
 const FINISH_STARTING_AFTER_MS = 500;
 
@@ -51,15 +50,8 @@ async function answer(request: HostRequest): Promise<void> {
     result = { status: "error" as const, ...runtimeErrorReport(error) };
   }
   sendToKernel({ kind: "reply", id: request.id, result });
-  if (request.kind === "execute") setImmediate(afterCell);
-}
-
-let cellsRun = 0;
-
-/** While the kernel waits for the next cell. */
-function afterCell(): void {
-  if (++cellsRun === 1) compileBaselineCodeEagerly();
-  executor.prepareNextCell();
+  // While the kernel waits for the next cell.
+  if (request.kind === "execute") setImmediate(executor.prepareNextCell);
 }
 
 function serve(): void {
