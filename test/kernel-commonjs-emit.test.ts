@@ -3,8 +3,8 @@
 import { expect } from "chai";
 import type * as TS from "typescript";
 import { CommonJsInOneEmit } from "../kernel/executor/commonjs-in-one-emit";
-import { CellExecutor } from "../kernel/executor/tslab-executor";
 import { tslabTypeScript } from "../kernel/tslab-modules";
+import { cellExecutorForSuite, runCleanly } from "./support/cell-executor";
 
 const CELL_FILE = "/virtual/cell.ts";
 
@@ -64,15 +64,8 @@ describe("kernel: cells are emitted as CommonJS in one pass", function () {
   });
 
   describe("cells that TypeScript rewrites most, run across cells", function () {
-    let executor: CellExecutor;
-    before(() => (executor = new CellExecutor(process.cwd())));
-    after(() => executor.close());
-    const run = async (code: string) => {
-      const result = await executor.execute(code, "cell.js");
-      expect(result.diagnostics, code).to.deep.equal([]);
-      expect(result.ok, code).to.equal(true);
-      return result;
-    };
+    const executor = cellExecutorForSuite();
+    const run = (code: string) => runCleanly(executor(), code);
 
     it("keeps enums, decorated classes and reassigned variables for later cells", async () => {
       const namespaced = await run("enum Dir { Up = 1, Down }\nconst enum Fast { A = 5, B }\nnamespace Geo { export const origin = { x: 1 }; }\nGeo.origin.x");

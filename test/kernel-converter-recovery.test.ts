@@ -1,14 +1,13 @@
 // tslab's converter can break when files it watches change under it; the executor then
 // carries on with a fresh converter and keeps the cells' declarations.
 import { expect } from "chai";
-import { CellExecutor } from "../kernel/executor/tslab-executor";
+import { cellExecutorForSuite } from "./support/cell-executor";
 
 describe("kernel: a broken tslab converter is replaced", function () {
-  let executor: CellExecutor;
-  before(() => (executor = new CellExecutor(process.cwd())));
-  after(() => executor.close());
+  const suiteExecutor = cellExecutorForSuite();
 
   it("runs the next cell with a fresh converter, earlier declarations intact", async () => {
+    const executor = suiteExecutor();
     expect((await executor.execute("const kept: number = 41;", "a.js")).ok).to.equal(true);
     const internals = executor as unknown as { converter: { convert: () => never; close(): void } };
     const broken = internals.converter;

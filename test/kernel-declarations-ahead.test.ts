@@ -3,8 +3,8 @@
 import { expect } from "chai";
 import type * as TS from "typescript";
 import { DeclarationsAhead } from "../kernel/executor/declarations-ahead";
-import { CellExecutor } from "../kernel/executor/tslab-executor";
 import { earlierCellsFileText, tslabTypeScript } from "../kernel/tslab-modules";
+import { cellExecutorForSuite } from "./support/cell-executor";
 
 const EARLIER = "/notebook/__prev__.d.ts";
 
@@ -45,22 +45,21 @@ describe("kernel: the next cell's declarations, prepared ahead", function () {
     expect(parsed).to.deep.equal([EARLIER, "/notebook/cell.ts", EARLIER]);
   });
 
-  it("runs cells on prepared declarations, and on the earlier ones after a cell fails", async () => {
-    const executor = new CellExecutor(process.cwd());
-    try {
-      const run = async (code: string) => {
-        const result = await executor.execute(code, "cell.js");
-        executor.prepareNextCell();
-        return result;
-      };
+  describe("in the executor", function () {
+    const executor = cellExecutorForSuite();
+    const run = async (code: string) => {
+      const result = await executor().execute(code, "cell.js");
+      executor().prepareNextCell();
+      return result;
+    };
+
+    it("runs cells on prepared declarations, and on the earlier ones after a cell fails", async () => {
       expect((await run("const first = 20;")).ok).to.equal(true);
       expect((await run("const second: number = first + 1;")).ok).to.equal(true);
       expect((await run("const broken: string = second;")).diagnostics).to.have.length(1);
       const last = await run("first + second");
       expect(last.diagnostics).to.deep.equal([]);
       expect(last.value).to.equal(41);
-    } finally {
-      executor.close();
-    }
+    });
   });
 });

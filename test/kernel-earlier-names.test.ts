@@ -1,18 +1,11 @@
 // A cell reaches earlier cells' variables by name, shorthand properties included
 // (kernel/executor/earlier-names-in-shorthand.ts).
 import { expect } from "chai";
-import { CellExecutor } from "../kernel/executor/tslab-executor";
+import { cellExecutorForSuite, runCleanly } from "./support/cell-executor";
 
 describe("kernel: earlier cells' variables in shorthand properties", function () {
-  let executor: CellExecutor;
-  before(() => (executor = new CellExecutor(process.cwd())));
-  after(() => executor.close());
-  const valueOf = async (code: string) => {
-    const run = await executor.execute(code, "cell.js");
-    expect(run.diagnostics, code).to.deep.equal([]);
-    expect(run.thrown, code).to.equal(undefined);
-    return run.value;
-  };
+  const executor = cellExecutorForSuite();
+  const valueOf = async (code: string) => (await runCleanly(executor(), code)).value;
 
   it("reads them into object literals, and leaves names a cell declares itself alone", async () => {
     await valueOf('let total = 1;\nconst label = "sum";');

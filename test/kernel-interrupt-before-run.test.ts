@@ -1,20 +1,17 @@
 // An interrupt that comes while a cell is still being compiled stops the cell before its
 // code runs (the executor's CellExecutor asks `beforeRun`, given throwIfInterrupted).
 import { expect } from "chai";
-import { CellExecutor } from "../kernel/executor/tslab-executor";
+import { cellExecutorForSuite } from "./support/cell-executor";
 
 describe("kernel: a cell interrupted before its code runs", function () {
   let interrupted = false;
-  let executor: CellExecutor;
-  before(() => {
-    executor = new CellExecutor(process.cwd(), () => {
-      if (!interrupted) return;
-      throw Object.assign(new Error("the cell was interrupted before it started"), { name: "KeyboardInterrupt" });
-    });
+  const suiteExecutor = cellExecutorForSuite(() => {
+    if (!interrupted) return;
+    throw Object.assign(new Error("the cell was interrupted before it started"), { name: "KeyboardInterrupt" });
   });
-  after(() => executor.close());
 
   it("does not start the cell, reports the interrupt, and keeps earlier variables", async () => {
+    const executor = suiteExecutor();
     expect((await executor.execute("let runs = 0;", "a.js")).ok).to.equal(true);
     interrupted = true;
     const stopped = await executor.execute("runs += 1;\nwhile (true) {}", "b.js");
