@@ -10,12 +10,7 @@
 // hands back the texts this emit produced as they are, and converts anything else as
 // before.
 import type * as TS from "typescript";
-
-/** TypeScript 5.0 internals used here (present in tslab's build, absent from the typings). */
-interface Internals {
-  /** The CommonJS (or AMD/UMD, by `module`) transformer the emit picks for `module: CommonJS`. */
-  transformModule(context: TS.TransformationContext): TS.Transformer<TS.SourceFile>;
-}
+import { internalsOf } from "./typescript-internals";
 
 /** tslab writes every JavaScript file it emits through transpileModule, right away or at the end of the cell. */
 const MAX_PENDING_TEXTS = 64;
@@ -26,7 +21,7 @@ export class CommonJsInOneEmit {
   private readonly toCommonJs: TS.TransformerFactory<TS.SourceFile>;
 
   constructor(private readonly ts: typeof TS) {
-    const { transformModule } = ts as unknown as Internals;
+    const { transformModule } = internalsOf(ts);
     this.toCommonJs = (context) => transformModule(withCommonJsModules(context, ts.ModuleKind.CommonJS));
   }
 

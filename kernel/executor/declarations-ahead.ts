@@ -7,11 +7,7 @@
 // keeps the earlier declarations, and the file is parsed as usual).
 import type * as TS from "typescript";
 import { EARLIER_CELLS_FILE, earlierCellsFileText } from "../tslab-modules";
-
-/** TypeScript 5.0 internals used here (present in tslab's build, absent from the typings). */
-interface Internals {
-  bindSourceFile(file: TS.SourceFile, options: TS.CompilerOptions): void;
-}
+import { internalsOf } from "./typescript-internals";
 
 type ParseRequest = TS.ScriptTarget | TS.CreateSourceFileOptions;
 
@@ -35,7 +31,7 @@ export class DeclarationsAhead {
     const text = earlierCellsFileText(declarations, this.ts.sys.newLine);
     if (!request || this.prepared?.text === text) return;
     const file = this.ts.createSourceFile(request.fileName, text, request.parse);
-    (this.ts as unknown as Internals).bindSourceFile(file, request.options);
+    internalsOf(this.ts).bindSourceFile(file, request.options);
     this.prepared = { text, file };
   }
 

@@ -21,16 +21,14 @@ import type * as TS from "typescript";
 import { CommonJsInOneEmit } from "./commonjs-in-one-emit";
 import { expandShorthandOfEarlierNames } from "./earlier-names-in-shorthand";
 import { printerCopyingEarlierDeclarations } from "./earlier-declarations-printer";
+import { TypeScriptInternals, internalsOf } from "./typescript-internals";
 
 /** What tslab's converter calls on the builder, beyond TypeScript's public typings. */
 interface TslabBuilder extends TS.BuilderProgram {
   getAllDependencies(sourceFile: TS.SourceFile): readonly string[];
 }
 
-/** TypeScript 5.0 internals used here (present in tslab's build, absent from the typings). */
-interface Internals {
-  bindSourceFile(file: TS.SourceFile, options: TS.CompilerOptions): void;
-}
+/** A file's module resolutions, as TypeScript 5.0 keeps them on the file (internal). */
 interface ResolvedModules {
   forEach(visit: (resolution: { resolvedModule?: { resolvedFileName: string } }) => void): void;
 }
@@ -87,7 +85,7 @@ export class CellConversions {
 const namesOnly = new WeakMap<TS.BuilderProgram, TS.BuilderProgram>();
 
 function namesOnlyBuilder(
-  internals: Internals,
+  internals: TypeScriptInternals,
   previous: TS.BuilderProgram,
   cellName: string,
   options: TS.CompilerOptions,
@@ -109,7 +107,7 @@ function plainBuilderFactory(
   commonJs: CommonJsInOneEmit,
   prepareHost?: HostHook
 ): TS.CreateProgram<TS.BuilderProgram> {
-  const internals = ts as unknown as Internals;
+  const internals = internalsOf(ts);
   return (rootNames, options, host, oldBuilder, configDiagnostics, references) => {
     if (host && options) prepareHost?.(host, options);
     const previous = oldBuilder && (namesOnly.get(oldBuilder) ?? oldBuilder);
