@@ -8,9 +8,10 @@ export function setSleepInterruptFlag(flag: Int32Array | null): void {
   interruptFlag = flag;
 }
 
-export class SleepInterrupted extends Error {
-  constructor() {
-    super("time.sleep was interrupted");
+/** An interrupt from the kernel, named as Python names it: what an interrupted cell reports. */
+export class KeyboardInterrupt extends Error {
+  constructor(message: string) {
+    super(message);
     this.name = "KeyboardInterrupt";
   }
 }
@@ -23,7 +24,7 @@ function sleep(seconds: number): void {
   const cell = interruptFlag ?? new Int32Array(new SharedArrayBuffer(4));
   for (let left = seconds * 1000; left > 0; left = deadline - performance.now()) {
     if (Atomics.wait(cell, 0, 0, left) !== "timed-out" && Atomics.load(cell, 0) !== 0) {
-      throw new SleepInterrupted();
+      throw new KeyboardInterrupt("time.sleep was interrupted");
     }
   }
 }

@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { join } from "node:path";
-import { setSleepInterruptFlag } from "../../preload/time";
+import { KeyboardInterrupt, setSleepInterruptFlag } from "../../preload/time";
 import { CURRENT_CELL, FLAG_SLOTS, SLEEP_FLAG } from "./interrupt-flags";
 
 /** The pipe the kernel writes "<cell id>\n" to for each interrupt (fd 4 of the executor). */
@@ -25,21 +25,13 @@ export function listenForInterrupts(abandonAwaitedCell: () => void, seen: () => 
   watcher.unref();
 }
 
-/** The interrupt came while the cell was compiled, before its code ran. */
-class InterruptedBeforeRunning extends Error {
-  constructor() {
-    super("the cell was interrupted before it started");
-    this.name = "KeyboardInterrupt";
-  }
-}
-
 /**
  * Throws if the running cell was interrupted before its code started: the SIGINT came
  * while the cell was being compiled and was spent then, so a loop in the cell would no
  * longer see it (and the kernel would have to replace the executor).
  */
 export function throwIfInterrupted(): void {
-  if (Atomics.load(flags, SLEEP_FLAG) !== 0) throw new InterruptedBeforeRunning();
+  if (Atomics.load(flags, SLEEP_FLAG) !== 0) throw new KeyboardInterrupt("the cell was interrupted before it started");
 }
 
 /** A new cell starts uninterrupted; interrupts for earlier cells no longer apply. */
