@@ -7,6 +7,7 @@ import type { Converter } from "tslab/dist/converter";
 import type { Executor } from "tslab/dist/executor";
 import { CompileDiagnostic } from "./error-report";
 import { loadTypeScriptForTslab } from "./load-typescript";
+import { announcing } from "./announced-scripts";
 import type { CellConversions } from "./typescript-for-tslab";
 import type { DeclarationsAhead } from "./declarations-ahead";
 
@@ -97,15 +98,18 @@ export class CellExecutor {
     }
   }
 
-  /** tslab runs cells with vm.runInThisContext and no file name; give each cell its own. */
+  /**
+   * tslab runs cells with vm.runInThisContext and no file name; give each cell its own, and
+   * have it announce itself to the runtime.
+   */
   private nameScripts(): void {
     const original = vm.runInThisContext;
     const executor = this;
     this.restoreVm = () => (vm.runInThisContext = original);
     vm.runInThisContext = function (code: string, options?: vm.RunningScriptOptions | string) {
       executor.beforeRun();
-      const opts = typeof options === "string" ? { filename: options } : options;
-      return original.call(vm, code, { filename: executor.scriptFilename, ...opts });
+      const opts = { filename: executor.scriptFilename, ...(typeof options === "string" ? { filename: options } : options) };
+      return original.call(vm, announcing(code, opts.filename), opts);
     } as typeof vm.runInThisContext;
   }
 

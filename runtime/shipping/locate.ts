@@ -1,6 +1,7 @@
 // Where a function was defined: its script (a cell's `__cellN__.js`, or a module file) and
 // position, and that script's source. V8 knows ([[FunctionLocation]]); the inspector, in
-// this thread, tells us synchronously. Used to find the top-level declarations a function
+// this thread, tells us synchronously, and the script's source is known from the script
+// itself (a cell announces it) or else from the debugger. Used to find the top-level declarations a function
 // may use, and to show a task's stack frames as lines of the user's cell or file.
 import { Session } from "node:inspector";
 
@@ -39,21 +40,50 @@ function connect(): Session {
   return session;
 }
 
-function scriptById(scriptId: string): ScriptInfo | undefined {
-  if (!scripts.has(scriptId)) {
-    const urls = new Map<string, string>();
-    const listener = (message: { params: { scriptId: string; url: string } }) => urls.set(message.params.scriptId, message.params.url);
-    connect().on("Debugger.scriptParsed", listener);
-    try {
-      post("Debugger.enable", {});
-      const { scriptSource } = post<{ scriptSource: string }>("Debugger.getScriptSource", { scriptId });
-      scripts.set(scriptId, { url: urls.get(scriptId) ?? `script-${scriptId}`, source: scriptSource });
-      if (scripts.size > MAX_SCRIPTS) scripts.delete(scripts.keys().next().value as string);
-    } finally {
-      post("Debugger.disable", {});
-      session!.off("Debugger.scriptParsed", listener);
-    }
+/** Scripts announced and not looked up yet, each with a function it defines. */
+let announced: { probe: Function; script: ScriptInfo }[] = [];
+
+/**
+ * A script the program runs (a kernel's cell) tells where it comes from, passing a function
+ * it defines. Looking a script up through the debugger instead costs Debugger.enable, which
+ * reports every script the process has loaded: 0.2-0.5 s once TypeScript is loaded, paid by
+ * the first `.remote()` of each cell (and seen in lesson 03's timings).
+ */
+export function announceScript(probe: Function, script: ScriptInfo): void {
+  announced.push({ probe, script });
+  if (announced.length > MAX_SCRIPTS) announced.shift();
+}
+
+function remember(scriptId: string, script: ScriptInfo): void {
+  scripts.set(scriptId, script);
+  if (scripts.size > MAX_SCRIPTS) scripts.delete(scripts.keys().next().value as string);
+}
+
+function rememberAnnounced(): void {
+  for (const { probe, script } of announced) {
+    const location = functionLocation(probe);
+    if (location) remember(location.scriptId, script);
   }
+  announced = [];
+}
+
+function scriptFromDebugger(scriptId: string): ScriptInfo {
+  const urls = new Map<string, string>();
+  const listener = (message: { params: { scriptId: string; url: string } }) => urls.set(message.params.scriptId, message.params.url);
+  connect().on("Debugger.scriptParsed", listener);
+  try {
+    post("Debugger.enable", {});
+    const { scriptSource } = post<{ scriptSource: string }>("Debugger.getScriptSource", { scriptId });
+    return { url: urls.get(scriptId) ?? `script-${scriptId}`, source: scriptSource };
+  } finally {
+    post("Debugger.disable", {});
+    session!.off("Debugger.scriptParsed", listener);
+  }
+}
+
+function scriptById(scriptId: string): ScriptInfo | undefined {
+  if (!scripts.has(scriptId)) rememberAnnounced();
+  if (!scripts.has(scriptId)) remember(scriptId, scriptFromDebugger(scriptId));
   return scripts.get(scriptId);
 }
 
@@ -71,17 +101,32 @@ export function positionOf(source: string, offset: number): { line: number; colu
 
 const PROBE = "__tsray_locate_probe__";
 
-export function locateFunction(fn: Function): FunctionOrigin | undefined {
+interface FunctionLocation {
+  scriptId: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+
+/** Where V8 says a function is defined (its parameter list). */
+function functionLocation(fn: Function): FunctionLocation | undefined {
+  connect();
+  (globalThis as Record<string, unknown>)[PROBE] = fn;
   try {
-    connect();
-    (globalThis as Record<string, unknown>)[PROBE] = fn;
     const { result } = post<{ result: { objectId: string } }>("Runtime.evaluate", { expression: `globalThis.${PROBE}` });
-    const { internalProperties } = post<{ internalProperties?: { name: string; value: { value: { scriptId: string; lineNumber: number; columnNumber: number } } }[] }>(
+    const { internalProperties } = post<{ internalProperties?: { name: string; value: { value: FunctionLocation } }[] }>(
       "Runtime.getProperties",
       { objectId: result.objectId, ownProperties: true }
     );
     post("Runtime.releaseObject", { objectId: result.objectId });
-    const location = internalProperties?.find((p) => p.name === "[[FunctionLocation]]")?.value.value;
+    return internalProperties?.find((p) => p.name === "[[FunctionLocation]]")?.value.value;
+  } finally {
+    delete (globalThis as Record<string, unknown>)[PROBE];
+  }
+}
+
+export function locateFunction(fn: Function): FunctionOrigin | undefined {
+  try {
+    const location = functionLocation(fn);
     if (!location) return undefined;
     const script = scriptById(location.scriptId);
     if (!script) return undefined;
@@ -91,7 +136,5 @@ export function locateFunction(fn: Function): FunctionOrigin | undefined {
     return { script, ...positionOf(script.source, start) };
   } catch {
     return undefined;
-  } finally {
-    delete (globalThis as Record<string, unknown>)[PROBE];
   }
 }

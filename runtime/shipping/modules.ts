@@ -14,9 +14,11 @@ export interface ModuleSource {
 // Builtins whose loading prints deprecation warnings or is experimental.
 const SKIPPED_BUILTINS = /^_|^(punycode|sys|wasi|test|sqlite|sea|trace_events|inspector\/promises)$/;
 
-let index = new Map<unknown, ModuleSource>();
-let indexedCacheSize = -1;
+const index = new Map<unknown, ModuleSource>();
 let builtinsIndexed = false;
+/** Modules of require.cache indexed: each once, as it appears (a kernel's TypeScript alone takes 20 ms). */
+const indexedFiles = new Set<string>();
+let scannedCacheSize = -1;
 
 function add(specifier: string, exports: unknown): void {
   if (exports === null || (typeof exports !== "object" && typeof exports !== "function")) return;
@@ -34,10 +36,7 @@ function add(specifier: string, exports: unknown): void {
   }
 }
 
-function refresh(): void {
-  const cacheSize = Object.keys(require.cache).length;
-  if (builtinsIndexed && cacheSize === indexedCacheSize) return;
-  index = new Map();
+function indexBuiltins(): void {
   for (const name of builtinModules) {
     if (SKIPPED_BUILTINS.test(name)) continue;
     try {
@@ -46,9 +45,22 @@ function refresh(): void {
       // Not loadable here: not one a cell could have imported either.
     }
   }
-  for (const [file, mod] of Object.entries(require.cache)) if (mod) add(file, mod.exports);
   builtinsIndexed = true;
-  indexedCacheSize = cacheSize;
+}
+
+function refresh(): void {
+  if (!builtinsIndexed) indexBuiltins();
+  const files = Object.keys(require.cache);
+  if (files.length === scannedCacheSize) return;
+  let allLoaded = true;
+  for (const file of files) {
+    const mod = require.cache[file];
+    if (indexedFiles.has(file) || !mod) continue;
+    // A module still loading has not filled its exports yet: it is indexed on a later look.
+    if (!mod.loaded) allLoaded = false;
+    else indexedFiles.add(file), add(file, mod.exports);
+  }
+  scannedCacheSize = allLoaded ? files.length : -1;
 }
 
 export function moduleSourceOf(value: unknown): ModuleSource | undefined {
