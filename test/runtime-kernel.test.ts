@@ -17,6 +17,13 @@ describe("runtime in the kernel", function () {
     expect(stdoutOf(messages)).to.match(/\(anonymous pid=\d+, worker=\d\) in task 3/);
   });
 
+  it("has a task import again the modules and module functions earlier cells imported", async () => {
+    await run('import * as path from "node:path";\nimport { basename } from "node:path";');
+    const { reply, messages } = await run('const joined = ray.remote((p: string) => path.join("a", basename(p)));\nawait ray.get(joined.remote("/x/y"))');
+    expect(reply.content.status, JSON.stringify(reply.content)).to.equal("ok");
+    expect(resultText(messages)).to.equal("'a/y'");
+  });
+
   it("prints a ref as ObjectRef(<56 hex>)", async () => {
     const { messages } = await run("f.remote(1)");
     expect(resultText(messages)).to.match(/^ObjectRef\([0-9a-f]{56}\)$/);

@@ -12,14 +12,19 @@ describe("runtime: values recognised as coming from a module", function () {
   before(() => (dir = mkdtempSync(join(tmpdir(), "tsray-modules-"))));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("knows builtins' exports, and modules loaded after its first look", () => {
+  it("knows builtins' exports, and modules loaded after its first look, without reading getters", () => {
     expect(moduleSourceOf(path.join)).to.deep.equal({ specifier: "node:path", key: "join" });
     expect(moduleSourceOf(function local() {})).to.equal(undefined);
     const file = join(dir, "late.js");
-    writeFileSync(file, "exports.scale = (x) => 2 * x;\nexports.settings = { factor: 2 };\n");
-    const late = require(file) as { scale: Function; settings: object };
+    writeFileSync(
+      file,
+      "exports.scale = (x) => 2 * x;\nexports.settings = { factor: 2 };\nexports.reads = 0;\n" +
+        "Object.defineProperty(exports, 'argv', { enumerable: true, get() { exports.reads++; return {}; } });\n"
+    );
+    const late = require(file) as { scale: Function; settings: object; reads: number };
     expect(moduleSourceOf(late)).to.deep.equal({ specifier: file });
     expect(moduleSourceOf(late.scale)).to.deep.equal({ specifier: file, key: "scale" });
     expect(moduleSourceOf(late.settings)).to.deep.equal({ specifier: file, key: "settings" });
+    expect(late.reads, "reads of the getter").to.equal(0);
   });
 });

@@ -20,18 +20,23 @@ let builtinsIndexed = false;
 const indexedFiles = new Set<string>();
 let scannedCacheSize = -1;
 
+/**
+ * Indexes a module and the values it exports as plain properties. Getters are left alone:
+ * reading one can act (yargs' `argv` parses the command line and runs its handler), and
+ * what a getter re-exports is indexed under the module that defines it.
+ */
 function add(specifier: string, exports: unknown): void {
   if (exports === null || (typeof exports !== "object" && typeof exports !== "function")) return;
   if (!index.has(exports)) index.set(exports, { specifier });
-  for (const key of Object.keys(exports as object)) {
-    let value: unknown;
-    try {
-      value = (exports as Record<string, unknown>)[key];
-    } catch {
-      continue;
-    }
-    if (typeof value === "function" || (typeof value === "object" && value !== null)) {
-      if (!index.has(value)) index.set(value, { specifier, key });
+  let properties: [string, PropertyDescriptor][];
+  try {
+    properties = Object.entries(Object.getOwnPropertyDescriptors(exports));
+  } catch {
+    return; // a Proxy that refuses to list itself
+  }
+  for (const [key, { enumerable, value }] of properties) {
+    if (enumerable && (typeof value === "function" || (typeof value === "object" && value !== null)) && !index.has(value)) {
+      index.set(value, { specifier, key });
     }
   }
 }
