@@ -1,6 +1,7 @@
 // Runs inside `node --build-snapshot` (see make.ts), where only Node's built-in modules
 // can be required. It loads tslab's TypeScript, parses and binds the declaration files
-// every cell is checked against (TypeScript's lib, the @types, the preloaded names), runs
+// every cell is checked against (TypeScript's lib, the @types, the preloaded names; the lib
+// and each package's global scripts combined into one file, see combined-declarations.ts), runs
 // the compiler once over a sample cell so that its code is compiled too, and leaves all
 // of it in the heap that V8 saves. An executor started from the snapshot finds it there
 // (declarations.ts) instead of spending a second parsing 3 MB of declarations.
@@ -13,15 +14,17 @@
   type CompilerHost = import("typescript").CompilerHost;
   type SnapshotPlan = import("./plan").SnapshotPlan;
   type StartupSnapshot = import("./plan").StartupSnapshot;
+  type Combiner = typeof import("./combined-declarations");
   const { readFileSync } = require("node:fs") as typeof import("node:fs");
   const Module = require("node:module") as typeof import("node:module");
   const { dirname, resolve } = require("node:path") as typeof import("node:path");
   const vm = require("node:vm") as typeof import("node:vm");
   const v8 = require("node:v8") as typeof import("node:v8");
 
-  function loadTypeScript(file: string): TS {
+  /** Loads a CommonJS file that requires only Node's modules (TypeScript, the combiner). */
+  function loadModule<T>(file: string): T {
     const wrapped = new vm.Script(Module.wrap(readFileSync(file, "utf8")), { filename: file }).runInThisContext();
-    const module = { exports: {} as TS };
+    const module = { exports: {} as T };
     wrapped.call(module.exports, module.exports, require, module, file, dirname(file));
     return module.exports;
   }
@@ -47,29 +50,27 @@ export { Box, boxes, later, text };
 `;
 
   function build(plan: SnapshotPlan): StartupSnapshot {
-    const ts = loadTypeScript(plan.typescriptFile);
+    const ts = loadModule<TS>(plan.typescriptFile);
+    const { combineDeclarations, CombinedFiles } = loadModule<Combiner>(plan.combinerFile);
     const options: CompilerOptions = plan.compilerOptions;
     const preloadCell = `${plan.folder}/__preload__.ts`;
     const sampleCell = `${plan.folder}/__sample__.ts`;
     const host = hostWith(ts, options, new Map([[preloadCell, plan.preloadCell], [sampleCell, SAMPLE_CELL]]));
-    const program = ts.createProgram([preloadCell], options, host);
-    program.getTypeChecker(); // binds every file, and binding is kept on the file
-    const declarations = new Map(
-      program
-        .getSourceFiles()
-        .filter((file) => file.isDeclarationFile)
-        .map((file) => [file.fileName, file])
-    );
-    // Warm-up: the checker, the emitters and the transpiler get compiled now, not per kernel.
+    const { declarations, groups } = combineDeclarations(ts, ts.createProgram([preloadCell], options, host));
+    // Warm-up over the files as executors will get them: the checker, the emitters and the
+    // transpiler get compiled now, not per kernel, and every declaration file gets bound
+    // (binding is kept on the file).
+    const combined = new CombinedFiles(ts, groups, () => true);
     const getSourceFile = host.getSourceFile;
-    host.getSourceFile = (file, ...rest) => declarations.get(file) ?? getSourceFile(file, ...rest);
+    host.getSourceFile = (file, request, ...rest) =>
+      declarations.get(file) ?? combined.fileFor(file, request) ?? getSourceFile(file, request, ...rest);
     for (let round = 0; round < 3; round++) {
-      const warm = ts.createProgram([sampleCell], options, host);
+      const warm = ts.createProgram([preloadCell, sampleCell], options, host);
       ts.getPreEmitDiagnostics(warm);
       warm.emit(warm.getSourceFile(sampleCell), () => undefined);
       ts.transpileModule(SAMPLE_CELL, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: options.target } });
     }
-    return { typescript: ts, typescriptFile: plan.typescriptFile, declarations };
+    return { typescript: ts, typescriptFile: plan.typescriptFile, declarations, groups };
   }
 
   const plan = JSON.parse(readFileSync(process.argv[2], "utf8")) as SnapshotPlan;

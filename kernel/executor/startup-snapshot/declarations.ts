@@ -3,36 +3,40 @@
 import { readFileSync } from "node:fs";
 import type * as TS from "typescript";
 import { SNAPSHOT_GLOBAL, StartupSnapshot } from "./plan";
+import { CombinedFiles, ParseRequest, isGroupCurrent, parsedAsRequested } from "./combined-declarations";
 
 export function startupSnapshot(): StartupSnapshot | undefined {
   return (globalThis as Record<string, unknown>)[SNAPSHOT_GLOBAL] as StartupSnapshot | undefined;
 }
 
-type ParseRequest = TS.ScriptTarget | TS.CreateSourceFileOptions;
-
-function parsedAsRequested(file: TS.SourceFile, request: ParseRequest): boolean {
-  const options = typeof request === "object" ? request : { languageVersion: request, impliedNodeFormat: undefined };
-  return file.languageVersion === options.languageVersion && file.impliedNodeFormat === options.impliedNodeFormat;
-}
-
 /**
- * Makes compiler hosts answer with the snapshot's declaration files, each only if its file
- * still has the same text (checked once) and was parsed the way the request asks.
+ * What the snapshot has for a file, if its text is still the one the snapshot was made of
+ * (checked once per file, or group) and it was parsed the way the request asks. A request
+ * for a fresh file is answered from the disk, but for a combined group's members: they are
+ * served as their group is, whatever is asked (served once, they are in every program).
  */
-export function serveDeclarationsFrom(snapshot: StartupSnapshot): (host: TS.CompilerHost) => void {
+function snapshotFiles(snapshot: StartupSnapshot): (fileName: string, request: ParseRequest, fresh?: boolean) => TS.SourceFile | undefined {
+  const read = (fileName: string) => readFileSync(fileName, "utf8");
   const unchanged = new Map<string, boolean>();
   const isCurrent = (file: TS.SourceFile): boolean => {
     let current = unchanged.get(file.fileName);
     if (current === undefined) {
-      current = readFileSync(file.fileName, "utf8") === file.text;
+      current = read(file.fileName) === file.text;
       unchanged.set(file.fileName, current);
     }
     return current;
   };
-  const lookup = (name: string, request: ParseRequest, fresh?: boolean): TS.SourceFile | undefined => {
-    const file = fresh ? undefined : snapshot.declarations.get(name);
-    return file && parsedAsRequested(file, request) && isCurrent(file) ? file : undefined;
+  const combined = new CombinedFiles(snapshot.typescript, snapshot.groups, (group) => isGroupCurrent(group, read));
+  return (fileName, request, fresh) => {
+    const file = snapshot.declarations.get(fileName);
+    if (file) return !fresh && parsedAsRequested(file, request) && isCurrent(file) ? file : undefined;
+    return combined.fileFor(fileName, request);
   };
+}
+
+/** Makes compiler hosts answer with the snapshot's declaration files where it has them. */
+export function serveDeclarationsFrom(snapshot: StartupSnapshot): (host: TS.CompilerHost) => void {
+  const lookup = snapshotFiles(snapshot);
   const served = new WeakSet<TS.CompilerHost>();
   return (host) => {
     if (served.has(host)) return;

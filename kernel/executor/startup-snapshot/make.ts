@@ -37,6 +37,7 @@ function snapshotPlan(): SnapshotPlan {
   return {
     global: SNAPSHOT_GLOBAL,
     typescriptFile: tslabTypeScriptFile(),
+    combinerFile: join(__dirname, "combined-declarations.js"),
     folder,
     preloadCell: preloadCell(),
     // As tslab 1.0.22's converter compiles on Node >= 18 (what decides parsing and
