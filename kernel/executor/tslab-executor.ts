@@ -8,6 +8,7 @@ import type { Executor } from "tslab/dist/executor";
 import { CompileDiagnostic } from "./error-report";
 import { loadTypeScriptForTslab } from "./load-typescript";
 import { announcing } from "./announced-scripts";
+import { hasTopLevelForAwait } from "./top-level-for-await";
 import type { CellConversions } from "./typescript-for-tslab";
 import type { DeclarationsAhead } from "./declarations-ahead";
 
@@ -78,6 +79,7 @@ export class CellExecutor {
         const result = this.withWorkingConverter((converter) => this.conversions.during(() => converter.convert(prevDecl, src)));
         this.run.javascript = result.output ?? "";
         this.nextDeclarations = result.declOutput;
+        if (result.output !== undefined && !result.hasToplevelAwait && hasTopLevelForAwait(src)) return { ...result, hasToplevelAwait: true };
         return result;
       },
       inspect: (prevDecl, src, position) => this.withWorkingConverter((c) => c.inspect(prevDecl, src, position)),
