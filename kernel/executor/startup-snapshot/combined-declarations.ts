@@ -19,7 +19,7 @@ import type * as TS from "typescript";
 
 export interface GroupMember {
   fileName: string;
-  /** Where the member's text is in the anchor's combined text. */
+  /** Where the member's text is in the group's combined text. */
   start: number;
   end: number;
 }
@@ -37,7 +37,7 @@ export type ParseRequest = TS.ScriptTarget | TS.CreateSourceFileOptions;
  * top of a file (so only the first member's would count), and the combined text holds
  * what they point at, or refers to it at its top.
  */
-export function withoutReferences(text: string): string {
+function withoutReferences(text: string): string {
   return text.replace(/^(\s*)\/\/\/(\s*<reference\b)/gm, "$1//$2");
 }
 
