@@ -1,5 +1,6 @@
 // Values that came from a module are sent to workers as the module to import again, not as
-// copies: the runtime recognises them by the modules loaded so far (runtime/shipping/modules.ts).
+// copies: the runtime recognises them by the modules loaded so far, and loads none itself
+// (runtime/shipping/modules.ts).
 import { expect } from "chai";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,8 +14,13 @@ describe("runtime: values recognised as coming from a module", function () {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it("knows builtins' exports, and modules loaded after its first look, without reading getters", () => {
+    const loaded = () => (process as unknown as { moduleLoadList: string[] }).moduleLoadList;
+    const hadDomain = loaded().includes("NativeModule domain");
     expect(moduleSourceOf(path.join)).to.deep.equal({ specifier: "node:path", key: "join" });
     expect(moduleSourceOf(function local() {})).to.equal(undefined);
+    expect(loaded().includes("NativeModule domain"), "domain loaded by the lookups").to.equal(hadDomain);
+    const dgram = require("node:dgram") as typeof import("node:dgram");
+    expect(moduleSourceOf(dgram.createSocket)).to.deep.equal({ specifier: "node:dgram", key: "createSocket" });
     const file = join(dir, "late.js");
     writeFileSync(
       file,

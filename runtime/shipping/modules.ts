@@ -13,11 +13,12 @@ export interface ModuleSource {
 
 // Builtins whose loading prints deprecation warnings or is experimental.
 const SKIPPED_BUILTINS = /^_|^(punycode|sys|wasi|test|sqlite|sea|trace_events|inspector\/promises)$/;
+const LOADED_BUILTIN = "NativeModule ";
 
 const index = new Map<unknown, ModuleSource>();
-let builtinsIndexed = false;
-/** Modules of require.cache indexed: each once, as it appears (a kernel's TypeScript alone takes 20 ms). */
-const indexedFiles = new Set<string>();
+/** Modules indexed (builtins by name, the others by file): each once, as it appears (a kernel's TypeScript alone takes 20 ms). */
+const indexed = new Set<string>();
+let scannedBuiltins = -1;
 let scannedCacheSize = -1;
 
 /**
@@ -41,36 +42,41 @@ function add(specifier: string, exports: unknown): void {
   }
 }
 
-function indexBuiltins(): void {
+/**
+ * Indexes the builtins loaded so far, which Node lists in process.moduleLoadList: a value
+ * can only come from one of those, and loading the others would act (`domain` alone makes
+ * every callback pass through it and forbids process.setUncaughtExceptionCaptureCallback).
+ */
+function indexLoadedBuiltins(): void {
+  const loadList = (process as { moduleLoadList?: string[] }).moduleLoadList ?? [];
+  if (loadList.length === scannedBuiltins) return;
+  scannedBuiltins = loadList.length;
+  const loaded = new Set(loadList.filter((entry) => entry.startsWith(LOADED_BUILTIN)).map((entry) => entry.slice(LOADED_BUILTIN.length)));
   for (const name of builtinModules) {
-    if (SKIPPED_BUILTINS.test(name)) continue;
-    try {
-      add(`node:${name}`, require(`node:${name}`));
-    } catch {
-      // Not loadable here: not one a cell could have imported either.
-    }
+    if (!loaded.has(name) || indexed.has(name) || SKIPPED_BUILTINS.test(name)) continue;
+    indexed.add(name);
+    add(`node:${name}`, require(`node:${name}`));
   }
-  builtinsIndexed = true;
 }
 
-function refresh(): void {
-  if (!builtinsIndexed) indexBuiltins();
+function indexRequireCache(): void {
   const files = Object.keys(require.cache);
   if (files.length === scannedCacheSize) return;
   let allLoaded = true;
   for (const file of files) {
     const mod = require.cache[file];
-    if (indexedFiles.has(file) || !mod) continue;
+    if (indexed.has(file) || !mod) continue;
     // A module still loading has not filled its exports yet: it is indexed on a later look.
     if (!mod.loaded) allLoaded = false;
-    else indexedFiles.add(file), add(file, mod.exports);
+    else indexed.add(file), add(file, mod.exports);
   }
   scannedCacheSize = allLoaded ? files.length : -1;
 }
 
 export function moduleSourceOf(value: unknown): ModuleSource | undefined {
   if (value === null || (typeof value !== "object" && typeof value !== "function")) return undefined;
-  refresh();
+  indexLoadedBuiltins();
+  indexRequireCache();
   const direct = index.get(value);
   if (direct) return direct;
   const wrapped = (value as { default?: unknown }).default;
