@@ -41,7 +41,7 @@ function connect(): Session {
 }
 
 /** Scripts announced and not looked up yet, each with a function it defines. */
-let announced: { probe: Function; script: ScriptInfo }[] = [];
+const announced: { probe: Function; script: ScriptInfo }[] = [];
 
 /**
  * A script the program runs (a kernel's cell) tells where it comes from, passing a function
@@ -59,12 +59,13 @@ function remember(scriptId: string, script: ScriptInfo): void {
   if (scripts.size > MAX_SCRIPTS) scripts.delete(scripts.keys().next().value as string);
 }
 
-function rememberAnnounced(): void {
-  for (const { probe, script } of announced) {
+/** Looks up announced scripts, newest first (a cell ships its own functions), until `scriptId` is found. */
+function rememberAnnounced(scriptId: string): void {
+  while (announced.length > 0 && !scripts.has(scriptId)) {
+    const { probe, script } = announced.pop()!;
     const location = functionLocation(probe);
     if (location) remember(location.scriptId, script);
   }
-  announced = [];
 }
 
 function scriptFromDebugger(scriptId: string): ScriptInfo {
@@ -82,7 +83,7 @@ function scriptFromDebugger(scriptId: string): ScriptInfo {
 }
 
 function scriptById(scriptId: string): ScriptInfo | undefined {
-  if (!scripts.has(scriptId)) rememberAnnounced();
+  if (!scripts.has(scriptId)) rememberAnnounced(scriptId);
   if (!scripts.has(scriptId)) remember(scriptId, scriptFromDebugger(scriptId));
   return scripts.get(scriptId);
 }
