@@ -8,8 +8,7 @@
 import type * as TS from "typescript";
 import { EARLIER_CELLS_FILE, earlierCellsFileText } from "../tslab-modules";
 import { internalsOf } from "./typescript-internals";
-
-type ParseRequest = TS.ScriptTarget | TS.CreateSourceFileOptions;
+import { ParseRequest, answeringFirst } from "./source-file-hooks";
 
 /** How the last program asked for the file: the next one asks the same way. */
 interface Request {
@@ -21,7 +20,6 @@ interface Request {
 export class DeclarationsAhead {
   private lastRequest?: Request;
   private prepared?: { text: string; file: TS.SourceFile };
-  private readonly hosts = new WeakSet<TS.CompilerHost>();
 
   constructor(private readonly ts: typeof TS) {}
 
@@ -36,21 +34,10 @@ export class DeclarationsAhead {
   }
 
   /** Makes a compiler host answer with the prepared file when the file's text matches it. */
-  readonly serveFrom = (host: TS.CompilerHost, options: TS.CompilerOptions): void => {
-    if (this.hosts.has(host)) return;
-    this.hosts.add(host);
-    const { getSourceFile, getSourceFileByPath } = host;
-    const preparedFor = (fileName: string, parse: ParseRequest, fresh?: boolean): TS.SourceFile | undefined => {
-      if (!EARLIER_CELLS_FILE.test(fileName)) return undefined;
-      this.lastRequest = { fileName, parse, options };
-      const prepared = this.prepared;
-      return !fresh && prepared && host.readFile(fileName) === prepared.text ? prepared.file : undefined;
-    };
-    host.getSourceFile = (fileName, parse, onError, fresh) =>
-      preparedFor(fileName, parse, fresh) ?? getSourceFile.call(host, fileName, parse, onError, fresh);
-    if (getSourceFileByPath) {
-      host.getSourceFileByPath = (fileName, path, parse, onError, fresh) =>
-        preparedFor(fileName, parse, fresh) ?? getSourceFileByPath.call(host, fileName, path, parse, onError, fresh);
-    }
-  };
+  readonly serveFrom = answeringFirst((host, options) => (fileName, parse, fresh) => {
+    if (!EARLIER_CELLS_FILE.test(fileName)) return undefined;
+    this.lastRequest = { fileName, parse, options };
+    const prepared = this.prepared;
+    return !fresh && prepared && host.readFile(fileName) === prepared.text ? prepared.file : undefined;
+  });
 }

@@ -16,6 +16,7 @@
 // Also loaded by the snapshot builder, where only Node's modules can be required.
 import { dirname, resolve } from "node:path";
 import type * as TS from "typescript";
+import type { ParseRequest } from "../source-file-hooks";
 
 export interface GroupMember {
   fileName: string;
@@ -29,8 +30,6 @@ export interface CombinedGroup {
   file: TS.SourceFile;
   members: GroupMember[];
 }
-
-export type ParseRequest = TS.ScriptTarget | TS.CreateSourceFileOptions;
 
 /**
  * Triple-slash references, turned into plain comments: TypeScript reads them only at the

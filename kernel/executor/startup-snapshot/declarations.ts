@@ -3,7 +3,9 @@
 import { readFileSync } from "node:fs";
 import type * as TS from "typescript";
 import { SNAPSHOT_GLOBAL, StartupSnapshot } from "./plan";
-import { CombinedFiles, ParseRequest, isGroupCurrent, parsedAsRequested } from "./combined-declarations";
+import { CombinedFiles, isGroupCurrent, parsedAsRequested } from "./combined-declarations";
+import { SourceFileLookup, answeringFirst } from "../source-file-hooks";
+import type { HostHook } from "../typescript-for-tslab";
 
 export function startupSnapshot(): StartupSnapshot | undefined {
   return (globalThis as Record<string, unknown>)[SNAPSHOT_GLOBAL] as StartupSnapshot | undefined;
@@ -15,7 +17,7 @@ export function startupSnapshot(): StartupSnapshot | undefined {
  * for a fresh file is answered from the disk, but for a combined group's members: they are
  * served as their group is, whatever is asked (served once, they are in every program).
  */
-function snapshotFiles(snapshot: StartupSnapshot): (fileName: string, request: ParseRequest, fresh?: boolean) => TS.SourceFile | undefined {
+function snapshotFiles(snapshot: StartupSnapshot): SourceFileLookup {
   const read = (fileName: string) => readFileSync(fileName, "utf8");
   const unchanged = new Map<string, boolean>();
   const isCurrent = (file: TS.SourceFile): boolean => {
@@ -35,18 +37,7 @@ function snapshotFiles(snapshot: StartupSnapshot): (fileName: string, request: P
 }
 
 /** Makes compiler hosts answer with the snapshot's declaration files where it has them. */
-export function serveDeclarationsFrom(snapshot: StartupSnapshot): (host: TS.CompilerHost) => void {
+export function serveDeclarationsFrom(snapshot: StartupSnapshot): HostHook {
   const lookup = snapshotFiles(snapshot);
-  const served = new WeakSet<TS.CompilerHost>();
-  return (host) => {
-    if (served.has(host)) return;
-    served.add(host);
-    const { getSourceFile, getSourceFileByPath } = host;
-    host.getSourceFile = (name, request, onError, fresh) =>
-      lookup(name, request, fresh) ?? getSourceFile.call(host, name, request, onError, fresh);
-    if (getSourceFileByPath) {
-      host.getSourceFileByPath = (name, path, request, onError, fresh) =>
-        lookup(name, request, fresh) ?? getSourceFileByPath.call(host, name, path, request, onError, fresh);
-    }
-  };
+  return answeringFirst(() => lookup);
 }
