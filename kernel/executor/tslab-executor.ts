@@ -113,10 +113,20 @@ export class CellExecutor {
     const executor = this;
     this.restoreVm = () => (vm.runInThisContext = original);
     vm.runInThisContext = function (code: string, options?: vm.RunningScriptOptions | string) {
-      executor.beforeRun();
+      executor.startRunning();
       const opts = { filename: executor.scriptFilename, ...(typeof options === "string" ? { filename: options } : options) };
       return original.call(vm, announcing(code, opts.filename), opts);
     } as typeof vm.runInThisContext;
+  }
+
+  /** A cell stopped by `beforeRun` did not run: it leaves the declarations as they were. */
+  private startRunning(): void {
+    try {
+      this.beforeRun();
+    } catch (error) {
+      this.cellDeclarations = undefined;
+      throw error;
+    }
   }
 
   private recordError(first: unknown, rest: unknown[]): void {
@@ -130,7 +140,7 @@ export class CellExecutor {
   }
 
   /**
-   * Runs a cell. A cell that compiled keeps its declarations even when it throws or is
+   * Runs a cell. A cell that started keeps its declarations even when it throws or is
    * interrupted, as a Python cell keeps what it assigned before it failed: the names it
    * assigned keep their values, the names after the failure hold undefined.
    */
