@@ -26,6 +26,21 @@ function findFrontend(): string[] | null {
   return null;
 }
 
+/**
+ * The frontend's arguments after its command, for the user `uid` (none on Windows). As
+ * root (a container, often) Jupyter's servers refuse to start without --allow-root
+ * (Notebook: "Running as root is not recommended", exit 1); JupyterLab and Notebook 6
+ * and 7 all accept it.
+ */
+export function frontendArguments(frontend: string[], options: { browser?: boolean }, uid: number | undefined): string[] {
+  return [
+    ...frontend.slice(1),
+    `--notebook-dir=${NOTEBOOKS}`,
+    ...(options.browser === false ? ["--no-browser"] : []),
+    ...(uid === 0 ? ["--allow-root"] : []),
+  ];
+}
+
 function firstLesson(): string {
   const found = FIRST_LESSONS.map((name) => join(NOTEBOOKS, name)).find((path) => existsSync(path));
   if (found) return found;
@@ -45,7 +60,7 @@ export async function labCommand(options: { browser?: boolean }): Promise<void> 
     console.log("then run `npm start` again. Meanwhile, here is the first lesson run in this terminal:\n");
     return runNotebookCommand(firstLesson(), { keepGoing: true });
   }
-  const args = [...frontend.slice(1), `--notebook-dir=${NOTEBOOKS}`, ...(options.browser === false ? ["--no-browser"] : [])];
+  const args = frontendArguments(frontend, options, process.getuid?.());
   console.log(chalk.green(`Opening ${frontend.join(" ")} on ${NOTEBOOKS} with the tsray kernel (Ctrl-C to stop).`));
   const child = spawn(frontend[0], args, { stdio: "inherit", env: { ...process.env, JUPYTER_PATH: jupyterPath } });
   await new Promise<void>((done) => child.on("exit", (code) => ((process.exitCode = code ?? 0), done())));

@@ -1,7 +1,11 @@
 // The progress bar of a long `ray.get` in the cell: shown after a second of waiting, updated
-// in place (update_display_data), settled into one line at the end; nothing for a short get.
+// in place (update_display_data), settled into one line at the end; nothing for a short get;
+// settled as interrupted, and quiet from then on, when the cell awaiting it is interrupted.
 import { expect } from "chai";
-import { sharedTestKernel, ofType } from "./support/kernel";
+import { sharedTestKernel, ofType, delay, resultText } from "./support/kernel";
+import type { Message } from "../kernel/protocol/wire";
+
+const isProgressBar = (m: Message) => m.header.msg_type === "display_data" && String(m.content.data["text/html"]).includes("tsray-progress");
 
 describe("kernel: progress of a long ray.get", function () {
   this.timeout(120_000);
@@ -29,5 +33,30 @@ describe("kernel: progress of a long ray.get", function () {
     const { messages } = await run("await ray.get([nap.remote(0.1), nap.remote(0.2)])");
     expect(ofType(messages, "display_data")).to.have.length(0);
     expect(ofType(messages, "update_display_data")).to.have.length(0);
+  });
+
+  // Last: the 6 s nap keeps a worker busy after the interrupt.
+  it("settles the bar of an interrupted get into one line, then sends nothing more; the cell keeps what it assigned", async () => {
+    let barShown!: () => void;
+    const shownNow = new Promise<void>((resolve) => (barShown = resolve));
+    const waiting = run("const assignedBefore = 'kept';\nawait ray.get([nap.remote(0.1), nap.remote(6)])", {
+      onMessage: (m) => isProgressBar(m) && barShown(),
+    });
+    await shownNow;
+    await session.kernel.client.request("control", "interrupt_request", {});
+    const { reply, messages } = await waiting;
+    expect(reply.content.ename).to.equal("KeyboardInterrupt");
+    const displayId = messages.find(isProgressBar)!.content.transient.display_id;
+    const updatesOfBar = (all: Message[]) => ofType(all, "update_display_data").filter((m) => m.content.transient.display_id === displayId);
+    expect(updatesOfBar(messages), "the bar settled before the reply").to.not.be.empty;
+    const last = updatesOfBar(messages).at(-1)!.content.data;
+    expect(last["text/plain"]).to.match(/^ray\.get: interrupted after \d+\.\d s \(1\/2 ready\)$/);
+    expect(last["text/html"]).to.include('data-done="interrupted"');
+    const updatesAtReply = updatesOfBar(session.kernel.client.iopubLog).length;
+    await delay(1_500);
+    expect(updatesOfBar(session.kernel.client.iopubLog).length, "updates after the interrupt").to.equal(updatesAtReply);
+    const later = await run("assignedBefore");
+    expect(later.reply.content.status, JSON.stringify(later.reply.content)).to.equal("ok");
+    expect(resultText(later.messages)).to.equal("'kept'");
   });
 });

@@ -1,13 +1,21 @@
 // `tsray lab` / `npm start`: with a Jupyter frontend on PATH it registers the kernel in the
 // project and opens the frontend on the lessons; with none, it says how to get one and
-// walks through the first code lesson in the terminal, ending well.
+// walks through the first code lesson in the terminal, ending well. As root it passes
+// --allow-root, without which Jupyter's servers refuse to start.
 import { expect } from "chai";
-import { spawnSync } from "node:child_process";
+import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { TSRAY_BIN } from "../client/tsray-bin";
+import { freePorts } from "../client/free-ports";
+import { frontendArguments } from "../cli/lab";
 import { PROJECT, runLesson, failureDetails, failingCells } from "./support/lesson-run";
+import { JUPYTER_NOTEBOOK } from "./support/notebook-server";
+import { delay } from "./support/kernel";
+
+const AS_ROOT = process.getuid?.() === 0 ? " --allow-root" : "";
 
 function lab(path: string, cwd: string) {
   const env = { ...process.env, PATH: path, JUPYTER_PATH: "", JUPYTER_DATA_DIR: join(cwd, "data") };
@@ -29,10 +37,52 @@ describe("tsray lab (npm start)", function () {
     const result = lab(`${bin}:${dirname(process.execPath)}`, dir);
     expect(result.status, result.stderr).to.equal(0);
     const [args, jupyterPath] = readFileSync(record, "utf8").trim().split("\n");
-    expect(args).to.equal(`--notebook-dir=${join(PROJECT, "notebooks")} --no-browser`);
+    expect(args).to.equal(`--notebook-dir=${join(PROJECT, "notebooks")} --no-browser${AS_ROOT}`);
     const kernelJson = join(jupyterPath.split(":")[0], "kernels", "tsray", "kernel.json");
     expect(existsSync(kernelJson), kernelJson).to.equal(true);
     expect(JSON.parse(readFileSync(kernelJson, "utf8")).argv).to.include("kernel");
+  });
+
+  it("passes --allow-root to the frontend when run as root, and only then", () => {
+    const lessons = `--notebook-dir=${join(PROJECT, "notebooks")}`;
+    expect(frontendArguments(["jupyter-notebook"], {}, 0)).to.deep.equal([lessons, "--allow-root"]);
+    expect(frontendArguments(["jupyter", "lab"], { browser: false }, 0)).to.deep.equal(["lab", lessons, "--no-browser", "--allow-root"]);
+    expect(frontendArguments(["jupyter-lab"], { browser: false }, 1000)).to.deep.equal([lessons, "--no-browser"]);
+    expect(frontendArguments(["jupyter-lab"], {}, undefined)).to.deep.equal([lessons]);
+  });
+
+  it("as root, starts Debian's Jupyter Notebook, which then serves the lessons and the kernel", async function () {
+    if (process.getuid?.() !== 0 || !existsSync(JUPYTER_NOTEBOOK)) this.skip();
+    const [port] = await freePorts(1);
+    const token = randomBytes(24).toString("hex");
+    const config = join(dir, "config");
+    mkdirSync(config);
+    const server = { ip: "127.0.0.1", port, port_retries: 0, token, allow_remote_access: false, open_browser: false };
+    writeFileSync(join(config, "jupyter_notebook_config.json"), JSON.stringify({ NotebookApp: server }));
+    const env = {
+      ...process.env,
+      PATH: `${dirname(JUPYTER_NOTEBOOK)}:${dirname(process.execPath)}`,
+      JUPYTER_PATH: "",
+      JUPYTER_CONFIG_DIR: config,
+      JUPYTER_DATA_DIR: join(dir, "data"),
+      JUPYTER_RUNTIME_DIR: join(dir, "runtime"),
+      JUPYTER_PLATFORM_DIRS: "1",
+      BROWSER: "true",
+    };
+    const started = spawn(process.execPath, [TSRAY_BIN, "lab", "--no-browser"], { cwd: dir, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    started.stdout!.on("data", (d) => (output += d));
+    started.stderr!.on("data", (d) => (output += d));
+    try {
+      const api = (path: string) => fetch(`http://127.0.0.1:${port}${path}`, { headers: { Authorization: `token ${token}` } });
+      await untilServing(started, () => api("/api/kernelspecs"), () => output);
+      const specs = (await (await api("/api/kernelspecs")).json()) as { kernelspecs: Record<string, unknown> };
+      expect(Object.keys(specs.kernelspecs)).to.include("tsray");
+      const lessons = (await (await api("/api/contents")).json()) as { content: { name: string }[] };
+      expect(lessons.content.map((file) => file.name)).to.include("01-Introduction.ipynb");
+    } finally {
+      await endGroup(started);
+    }
   });
 
   it("without a frontend, says how to install one and runs lesson 02 in the terminal, exiting 0", () => {
@@ -46,6 +96,30 @@ describe("tsray lab (npm start)", function () {
     expect(result.stdout).to.contain("Did you run the tasks in parallel?");
   });
 });
+
+/** Waits until `ask` answers ok; fails with the output if the process ends first. */
+async function untilServing(child: ChildProcess, ask: () => Promise<Response>, output: () => string): Promise<void> {
+  for (let tries = 0; tries < 600; tries++) {
+    if (child.exitCode !== null) throw new Error(`tsray lab exited with ${child.exitCode}: ${output()}`);
+    if (await ask().then((response) => response.ok, () => false)) return;
+    await delay(100);
+  }
+  throw new Error(`the notebook server did not answer within 60 s: ${output()}`);
+}
+
+/** Ends the process group `child` leads (tsray lab and the server it started). */
+async function endGroup(child: ChildProcess): Promise<void> {
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, name);
+    } catch {
+      // the group has ended
+    }
+  };
+  signal("SIGTERM");
+  for (let tries = 0; tries < 100 && child.exitCode === null && child.signalCode === null; tries++) await delay(100);
+  signal("SIGKILL");
+}
 
 describe("lesson 01, introduction", function () {
   it("runs every cell without error", async () => {

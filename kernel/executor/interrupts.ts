@@ -1,7 +1,9 @@
 import { Worker } from "node:worker_threads";
 import { join } from "node:path";
 import { KeyboardInterrupt, setSleepInterruptFlag } from "../../preload/time";
+import { setStopRegistry } from "../../preload/cell-interrupts";
 import { CURRENT_CELL, FLAG_SLOTS, SLEEP_FLAG } from "./interrupt-flags";
+import { currentCell, runInCell } from "./cell-context";
 
 /** The pipe the kernel writes "<cell id>\n" to for each interrupt (fd 4 of the executor). */
 export const INTERRUPT_FD = 4;
@@ -38,4 +40,26 @@ export function throwIfInterrupted(): void {
 export function startCell(cell: number): void {
   Atomics.store(flags, CURRENT_CELL, cell);
   Atomics.store(flags, SLEEP_FLAG, 0);
+}
+
+/** What each cell registered to stop when it is interrupted (see preload/cell-interrupts). */
+const stopsByCell = new Map<number, Set<() => void>>();
+
+export function installStopRegistry(): void {
+  setStopRegistry((stop) => {
+    const cell = currentCell();
+    const stops = stopsByCell.get(cell) ?? new Set();
+    stopsByCell.set(cell, stops.add(stop));
+    return () => {
+      stops.delete(stop);
+      if (stops.size === 0 && stopsByCell.get(cell) === stops) stopsByCell.delete(cell);
+    };
+  });
+}
+
+/** The cell ended interrupted: what it started that shows progress stops, in its own output. */
+export function stopInterruptedCell(cell: number): void {
+  const stops = stopsByCell.get(cell);
+  stopsByCell.delete(cell);
+  for (const stop of stops ?? []) runInCell(cell, stop);
 }

@@ -4,7 +4,7 @@ import { inspect } from "node:util";
 import { CellExecutor } from "./tslab-executor";
 import { captureStandardStreams } from "./output-capture";
 import { emitOutput, runInCell, sendToKernel } from "./cell-context";
-import { listenForInterrupts, startCell, throwIfInterrupted } from "./interrupts";
+import { installStopRegistry, listenForInterrupts, startCell, stopInterruptedCell, throwIfInterrupted } from "./interrupts";
 import { rememberCell, scriptFilename } from "./cell-sources";
 import { ErrorReport, compileErrorReport, interruptionReport, isInterruption, runtimeErrorReport } from "./error-report";
 import { installDisplaySink, installInputSource, resolveInput } from "./frontend-io";
@@ -32,7 +32,9 @@ async function execute(request: Extract<HostRequest, { kind: "execute" }>): Prom
   if (run.diagnostics.length > 0) return errorOutcome(compileErrorReport(label, request.code, run.diagnostics));
   if (run.thrown) {
     const { error } = run.thrown;
-    return errorOutcome(isInterruption(error) ? interruptionReport(label) : runtimeErrorReport(error));
+    if (!isInterruption(error)) return errorOutcome(runtimeErrorReport(error));
+    stopInterruptedCell(request.id);
+    return errorOutcome(interruptionReport(label));
   }
   if (!run.ok) return errorOutcome({ ename: "Error", evalue: `${label} failed`, traceback: [`${label} failed`] });
   const value = run.hasValue && !request.silent ? mimeBundleOf(run.value) : null;
@@ -72,6 +74,7 @@ async function start(): Promise<void> {
   captureStandardStreams();
   installDisplaySink();
   installInputSource();
+  installStopRegistry();
   listenForInterrupts(
     () => executor.interrupt(),
     () => sendToKernel({ kind: "interrupt_seen" })

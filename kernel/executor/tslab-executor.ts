@@ -2,6 +2,8 @@
 // executor, with its console hooks turned into structured results. tslab reports through
 // the console it is given: log(value) for the cell's last expression, error(format, file,
 // line, column, message) for each compile diagnostic, error(thrown) for a runtime error.
+// The earlier cells' declarations are kept here rather than by tslab, which drops a cell's
+// declarations when it throws or is interrupted although the values it assigned stay.
 import vm from "node:vm";
 import type { Converter } from "tslab/dist/converter";
 import type { Executor } from "tslab/dist/executor";
@@ -43,8 +45,10 @@ export class CellExecutor {
   readonly finishStarting: () => void;
   private readonly conversions: CellConversions;
   private readonly declarationsAhead: DeclarationsAhead;
-  /** The earlier cells' declarations the next cell will get if this one succeeds. */
-  private nextDeclarations?: string;
+  /** What the cells run so far declared: each conversion is checked against it. */
+  private earlierDeclarations = "";
+  /** The declarations after this cell, known once it is converted without error. */
+  private cellDeclarations?: string;
 
   /** `beforeRun` is called as a cell's code is about to run; what it throws is the cell's error. */
   constructor(rootDir: string, private readonly beforeRun: () => void = () => undefined) {
@@ -75,15 +79,15 @@ export class CellExecutor {
    */
   private captureConversion(): Converter {
     return {
-      convert: (prevDecl, src) => {
-        const result = this.withWorkingConverter((converter) => this.conversions.during(() => converter.convert(prevDecl, src)));
+      convert: (_tslabDeclarations, src) => {
+        const result = this.withWorkingConverter((converter) => this.conversions.during(() => converter.convert(this.earlierDeclarations, src)));
         this.run.javascript = result.output ?? "";
-        this.nextDeclarations = result.declOutput;
+        if (result.diagnostics.length === 0) this.cellDeclarations = result.declOutput ?? "";
         if (result.output !== undefined && !result.hasToplevelAwait && hasTopLevelForAwait(src)) return { ...result, hasToplevelAwait: true };
         return result;
       },
-      inspect: (prevDecl, src, position) => this.withWorkingConverter((c) => c.inspect(prevDecl, src, position)),
-      complete: (prevDecl, src, position) => this.withWorkingConverter((c) => c.complete(prevDecl, src, position)),
+      inspect: (_tslabDeclarations, src, position) => this.withWorkingConverter((c) => c.inspect(this.earlierDeclarations, src, position)),
+      complete: (_tslabDeclarations, src, position) => this.withWorkingConverter((c) => c.complete(this.earlierDeclarations, src, position)),
       addModule: (name, content, meta) => this.withWorkingConverter((c) => c.addModule(name, content, meta)),
       close: () => this.converter.close(),
     };
@@ -109,10 +113,20 @@ export class CellExecutor {
     const executor = this;
     this.restoreVm = () => (vm.runInThisContext = original);
     vm.runInThisContext = function (code: string, options?: vm.RunningScriptOptions | string) {
-      executor.beforeRun();
+      executor.startRunning();
       const opts = { filename: executor.scriptFilename, ...(typeof options === "string" ? { filename: options } : options) };
       return original.call(vm, announcing(code, opts.filename), opts);
     } as typeof vm.runInThisContext;
+  }
+
+  /** A cell stopped by `beforeRun` did not run: it leaves the declarations as they were. */
+  private startRunning(): void {
+    try {
+      this.beforeRun();
+    } catch (error) {
+      this.cellDeclarations = undefined;
+      throw error;
+    }
   }
 
   private recordError(first: unknown, rest: unknown[]): void {
@@ -125,18 +139,23 @@ export class CellExecutor {
     }
   }
 
+  /**
+   * Runs a cell. A cell that started keeps its declarations even when it throws or is
+   * interrupted, as a Python cell keeps what it assigned before it failed: the names it
+   * assigned keep their values, the names after the failure hold undefined.
+   */
   async execute(code: string, scriptFilename: string): Promise<CellRun> {
     this.run = CellExecutor.emptyRun();
+    this.cellDeclarations = undefined;
     this.scriptFilename = scriptFilename;
     const run = this.run;
     run.ok = await this.executor.execute(code);
+    if (this.cellDeclarations !== undefined) this.earlierDeclarations = this.cellDeclarations;
     return run;
   }
 
   /** Gets the next cell's declarations ready: for while the kernel waits for a cell. */
-  readonly prepareNextCell = (): void => {
-    if (this.nextDeclarations !== undefined) this.declarationsAhead.prepare(this.nextDeclarations);
-  };
+  readonly prepareNextCell = (): void => this.declarationsAhead.prepare(this.earlierDeclarations);
 
   /** Stops TypeScript's file watching and gives vm back, so that the process can end. */
   close(): void {
