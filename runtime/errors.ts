@@ -2,17 +2,26 @@
 // class of the error the task threw (TypeError, RangeError...), as Ray's dual-class
 // RayTaskError(ZeroDivisionError) is.
 
-const RAY_ERROR = Symbol.for("tsray.RayError");
-const RAY_TASK_ERROR = Symbol.for("tsray.RayTaskError");
+/**
+ * Each class's mark, on its prototype: `instanceof` holds for an instance made by another
+ * copy of this module (another realm, or this file loaded twice), as it does for Ray's
+ * classes, which are the same wherever they are imported.
+ */
+const brandOf = (cls: Function) => Symbol.for(`tsray.${cls.name}`);
+
+function brand(cls: Function): void {
+  Object.defineProperty(cls.prototype, brandOf(cls), { value: true });
+}
 
 export class RayError extends Error {
-  static [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[RAY_ERROR] === true;
+  /** `this` is the class on the right of `instanceof`: each class matches its own instances and its subclasses'. */
+  static [Symbol.hasInstance](this: Function, value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brandOf(this)] === true;
   }
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
-    Object.defineProperty(this, RAY_ERROR, { value: true });
   }
 }
 
@@ -35,6 +44,8 @@ export class WorkerCrashedError extends RayError {
     super(`The worker died unexpectedly while executing this task: ${detail}`);
   }
 }
+
+for (const cls of [RayError, GetTimeoutError, TaskCancelledError, RayActorError, WorkerCrashedError]) brand(cls);
 
 /** What a worker reports of the error a task threw. */
 export interface ThrownInfo {
@@ -60,12 +71,9 @@ export interface RayTaskError extends Error {
   readonly cause: Error;
 }
 
-/** The class of `ray.exceptions.RayTaskError`: instanceof matches every task error. */
-export const RayTaskError = class RayTaskError extends RayError {
-  static [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[RAY_TASK_ERROR] === true;
-  }
-} as unknown as { new (message: string): RayTaskError; prototype: RayTaskError };
+/** The class of `ray.exceptions.RayTaskError`: instanceof matches every task error, whatever its built-in base. */
+export const RayTaskError = class RayTaskError extends RayError {} as unknown as { new (message: string): RayTaskError; prototype: RayTaskError };
+brand(RayTaskError);
 
 const taskErrorClasses = new Map<string, new (message: string, options: { cause: unknown }) => Error>();
 
@@ -76,8 +84,8 @@ function taskErrorClass(builtin: string | undefined) {
   if (!cls) {
     const Base = (builtin && builtin !== "Error" ? BUILTINS[builtin] : RayError) as new (message: string, options: { cause: unknown }) => Error;
     cls = class extends Base {};
-    Object.defineProperty(cls.prototype, RAY_ERROR, { value: true });
-    Object.defineProperty(cls.prototype, RAY_TASK_ERROR, { value: true });
+    // A task error on a built-in base is a RayError and a RayTaskError by their marks only.
+    for (const marked of [RayError, RayTaskError]) Object.defineProperty(cls.prototype, brandOf(marked), { value: true });
     taskErrorClasses.set(key, cls);
   }
   return cls;
