@@ -1,6 +1,9 @@
 // ray.exceptions (API.md section 4). A RayTaskError is also an instance of the built-in
 // class of the error the task threw (TypeError, RangeError...), as Ray's dual-class
-// RayTaskError(ZeroDivisionError) is.
+// RayTaskError(ZeroDivisionError) is. Its cause is what the task threw, rebuilt with its
+// class when the driver knows it (codec.ts).
+import { BUILTIN_ERRORS } from "./builtin-errors";
+import { decode, Encoded } from "./codec";
 
 /**
  * Each class's mark, on its prototype: `instanceof` holds for an instance made by another
@@ -54,21 +57,15 @@ export interface ThrownInfo {
   stack: string;
   /** The name of the built-in Error class it is an instance of, if any. */
   builtin?: string;
-}
-
-const BUILTINS: Record<string, ErrorConstructor> = {
-  Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError,
-};
-
-export function builtinErrorName(error: unknown): string | undefined {
-  for (const [name, ctor] of Object.entries(BUILTINS).reverse()) if (error instanceof ctor) return name;
-  return undefined;
+  /** The thrown value itself, with the own fields that could be copied (none if it could not be). */
+  thrown?: Encoded;
 }
 
 export interface RayTaskError extends Error {
   /** `ray::name()`. */
   readonly task: string;
-  readonly cause: Error;
+  /** What the task threw: an Error most often, but a task may throw any value. */
+  readonly cause: unknown;
 }
 
 /** The class of `ray.exceptions.RayTaskError`: instanceof matches every task error, whatever its built-in base. */
@@ -82,7 +79,7 @@ function taskErrorClass(builtin: string | undefined) {
   const key = builtin ?? "";
   let cls = taskErrorClasses.get(key);
   if (!cls) {
-    const Base = (builtin && builtin !== "Error" ? BUILTINS[builtin] : RayError) as new (message: string, options: { cause: unknown }) => Error;
+    const Base = (builtin && builtin !== "Error" ? BUILTIN_ERRORS[builtin] : RayError) as new (message: string, options: { cause: unknown }) => Error;
     cls = class extends Base {};
     // A task error on a built-in base is a RayError and a RayTaskError by their marks only.
     for (const marked of [RayError, RayTaskError]) Object.defineProperty(cls.prototype, brandOf(marked), { value: true });
@@ -91,12 +88,15 @@ function taskErrorClass(builtin: string | undefined) {
   return cls;
 }
 
-/** The original error, rebuilt in the driver with its class (if built-in), message and worker stack. */
-function rebuildCause(info: ThrownInfo): Error {
-  const Ctor = info.builtin ? BUILTINS[info.builtin] : Error;
-  const cause = new Ctor(info.message);
-  cause.name = info.name;
-  cause.stack = info.stack;
+/**
+ * What the task threw, rebuilt in the driver: an error of its class (or built-in base) with
+ * its fields and the worker's stack, as mapped to the user's lines; any other value as thrown.
+ */
+function rebuildCause(info: ThrownInfo): unknown {
+  const cause = info.thrown ? decode(info.thrown) : new (BUILTIN_ERRORS[info.builtin ?? "Error"] ?? Error)(info.message);
+  if (!(cause instanceof Error)) return cause;
+  if (cause.name !== info.name) Object.defineProperty(cause, "name", { value: info.name, writable: true, configurable: true });
+  Object.defineProperty(cause, "stack", { value: info.stack, writable: true, configurable: true });
   return cause;
 }
 

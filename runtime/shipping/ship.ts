@@ -11,6 +11,7 @@ import { encode, CannotCopyError, Encoded } from "../codec";
 import { FreeNames, freeNamesOf, topLevelDeclarations, TopLevelDeclaration } from "./free-names";
 import { FunctionOrigin, locateFunction, positionOf, ScriptInfo } from "./locate";
 import { moduleSourceOf, ModuleSource } from "./modules";
+import { idOfClass, idOfDeclaration } from "./classes";
 
 /** Maps lines of the shipped code back to where they were written. */
 export interface Segment {
@@ -26,7 +27,7 @@ export interface Segment {
 export interface ShippedFunction {
   id: number;
   name: string;
-  /** `(function (__tsray_data, __tsray_import, require) { ...; return <fn>; })` */
+  /** `(function (__tsray_data, __tsray_import, require, __tsray_class) { ...; return <fn>; })` */
   code: string;
   requireFrom: string;
   segments: Segment[];
@@ -115,6 +116,9 @@ function fileOf(url: string): string {
 /** A top-level statement that makes a remote function: `const f = ray.remote(...)`, or `(0, m.remote)(...)` as tsc writes an imported `remote(...)`. */
 const CREATES_REMOTE = /^(export\s+)?(const|let|var)\s+[\w$]+\s*(:[^=]+)?=\s*(\(0,\s*)?([\w$]+\.)?remote\)?\s*\(/;
 
+/** A module's class statement, as tsc writes `class` and `export class` in CommonJS. */
+const CLASS_DECLARATION = /^class\s+([\w$]+)/;
+
 const PROVIDED = new Set(["require", "exports", "module", "__filename", "__dirname"]);
 
 interface Context {
@@ -195,6 +199,16 @@ class Planner {
     this.resolveNames(declaration.names, context);
     this.keyParts.push(`t:${script.url}:${declaration.start}`);
     this.emit(declaration.text, { url: script.url, ...positionOf(script.source, declaration.start) });
+    const className = CLASS_DECLARATION.exec(declaration.text)?.[1];
+    if (className && isFile(script.url)) {
+      const file = fileOf(script.url);
+      this.registerClass(className, idOfDeclaration(declaration, () => require.cache[file]?.exports?.[className]));
+    }
+  }
+
+  /** The worker tells its copy of a shipped class by the driver's id (shipping/classes.ts). */
+  private registerClass(name: string, id: number): void {
+    this.emit(`__tsray_class(${id}, ${name});`);
   }
 
   /**
@@ -227,6 +241,7 @@ class Planner {
       const prefix = `const ${name} = (`;
       const origin = analysis.origin && { url: analysis.origin.script.url, line: analysis.origin.line, column: analysis.origin.column };
       this.emit(`${prefix}${analysis.source});`, origin, prefix.length);
+      if (/^class\b/.test(analysis.source)) this.registerClass(name, idOfClass(value));
       return;
     }
     try {
@@ -263,7 +278,7 @@ class Planner {
         id: nextId++,
         name: fn.name || "anonymous",
         // The header is one line, so segment lines are offset by exactly one.
-        code: `(function (__tsray_data, __tsray_import, require) { const exports = {};\n${this.lines.join("\n")}\n})`,
+        code: `(function (__tsray_data, __tsray_import, require, __tsray_class) { const exports = {};\n${this.lines.join("\n")}\n})`,
         requireFrom,
         segments: this.segments.map((s) => ({ ...s, startLine: s.startLine + 1 })),
       };
