@@ -1,11 +1,10 @@
 // Values and errors keep their class between the driver and tasks (API.md section 2): a
 // task's error or result of a top-level class is rebuilt with that class and its fields,
-// arguments reach a task using the class as that class; what the driver cannot find
-// comes back as a plain Error or object with the fields.
+// arguments reach a task using the class as that class; a class the driver cannot find
+// (one local to the task) comes back as a plain Error or object with the fields.
 import { expect } from "chai";
 import * as ray from "../runtime";
 
-// Exported, as a plain Node program's classes must be for the driver to find them.
 export class QuotaError extends Error {
   code = "E_QUOTA";
   constructor(readonly limit: number) {
@@ -24,9 +23,13 @@ export class Point {
   }
 }
 
-/** Not exported: the driver has no way to it. */
+/** Not exported: the driver finds it among what the task's function closes over. */
 class HiddenError extends Error {
   code = 7;
+  constructor(message: string) {
+    super(message);
+    this.name = "HiddenError";
+  }
 }
 
 async function rejection(promise: Promise<unknown>): Promise<Error & { cause: unknown }> {
@@ -91,16 +94,28 @@ describe("runtime: classes of values and errors", function () {
     expect(local.twice()).to.equal(4);
   });
 
-  it("rebuilds an error of a class the driver cannot find as an Error with its name and fields", async () => {
+  it("rebuilds an error of a class its module does not export with that class", async () => {
     const hidden = ray.remote(() => {
-      const error = new HiddenError("hidden");
-      error.name = "HiddenError";
-      throw error;
+      throw new HiddenError("hidden");
     });
     const cause = (await rejection(ray.get(hidden.remote()))).cause as HiddenError;
-    expect(cause).to.be.instanceOf(Error);
-    expect(cause).not.to.be.instanceOf(HiddenError);
+    expect(cause).to.be.instanceOf(HiddenError);
     expect([cause.name, cause.message, cause.code]).to.deep.equal(["HiddenError", "hidden", 7]);
+  });
+
+  it("rebuilds an error of a class the driver cannot find (local to the task) as an Error with its name and fields", async () => {
+    const local = ray.remote(() => {
+      class LocalError extends Error {
+        code = 8;
+      }
+      throw Object.assign(new LocalError("local"), { name: "LocalError" });
+    });
+    const error = await rejection(ray.get(local.remote()));
+    expect(error.name).to.equal("RayTaskError(LocalError)");
+    const cause = error.cause as Error & { code: number };
+    expect(cause).to.be.instanceOf(Error);
+    expect(cause.constructor).to.equal(Error);
+    expect([cause.name, cause.message, cause.code]).to.deep.equal(["LocalError", "local", 8]);
   });
 
   it("leaves out the fields of a thrown error that cannot be copied, and keeps the others", async () => {

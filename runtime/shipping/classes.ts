@@ -2,8 +2,9 @@
 // (a task's result or argument, a thrown error) is rebuilt as an instance of that class on
 // the other side of the channel, as Ray's serialization keeps a value's class.
 //   - The driver gives the ids: to a cell's class when it ships it, to a module's class
-//     declaration, whose class it finds in the module's exports (at once or when first
-//     needed), and to the class of any value it sends.
+//     declaration, whose class it finds in the module's exports or else among what the
+//     shipped function closes over (at once or when first needed), and to the class of
+//     any value it sends.
 //   - A worker knows the classes shipped to it: their shipped code registers each.
 // A class known on one side only travels as a plain object (or Error) with its own fields.
 import { isMainThread } from "node:worker_threads";

@@ -9,7 +9,7 @@
 import { join } from "node:path";
 import { encode, CannotCopyError, Encoded } from "../codec";
 import { FreeNames, freeNamesOf, topLevelDeclarations, TopLevelDeclaration } from "./free-names";
-import { FunctionOrigin, locateFunction, positionOf, ScriptInfo } from "./locate";
+import { closedOverFunction, FunctionOrigin, locateFunction, positionOf, ScriptInfo } from "./locate";
 import { moduleSourceOf, ModuleSource } from "./modules";
 import { idOfClass, idOfDeclaration } from "./classes";
 
@@ -126,13 +126,15 @@ interface Context {
   /** Where `exports.X` and (in a cell) bare names are looked up. */
   exports?: Record<string, unknown>;
   inCell: boolean;
+  /** The function whose names are resolved: what it closes over holds its module's unexported classes. */
+  fn: Function;
 }
 
-function contextOf(origin: FunctionOrigin | undefined): Context {
-  if (!origin) return { exports: tslabExports(), inCell: tslabExports() !== undefined };
+function contextOf(fn: Function, origin: FunctionOrigin | undefined): Context {
+  if (!origin) return { exports: tslabExports(), inCell: tslabExports() !== undefined, fn };
   const url = origin.script.url;
-  if (isFile(url)) return { script: origin.script, exports: require.cache[fileOf(url)]?.exports, inCell: false };
-  return { script: origin.script, exports: tslabExports(), inCell: true };
+  if (isFile(url)) return { script: origin.script, exports: require.cache[fileOf(url)]?.exports, inCell: false, fn };
+  return { script: origin.script, exports: tslabExports(), inCell: true, fn };
 }
 
 class Planner {
@@ -202,7 +204,8 @@ class Planner {
     const className = CLASS_DECLARATION.exec(declaration.text)?.[1];
     if (className && isFile(script.url)) {
       const file = fileOf(script.url);
-      this.registerClass(className, idOfDeclaration(declaration, () => require.cache[file]?.exports?.[className]));
+      const lookup = () => require.cache[file]?.exports?.[className] ?? closedOverFunction(context.fn, className);
+      this.registerClass(className, idOfDeclaration(declaration, lookup));
     }
   }
 
@@ -236,7 +239,7 @@ class Planner {
     if (typeof value === "function") {
       const analysis = analyse(value);
       if (/\{\s*\[native code\]\s*\}$/.test(analysis.source)) this.refuse(name, "is a built-in function that cannot be sent");
-      this.resolveNames(analysis.names, contextOf(analysis.origin));
+      this.resolveNames(analysis.names, contextOf(value, analysis.origin));
       this.keyParts.push(`s:${name}:${analysis.id}`);
       const prefix = `const ${name} = (`;
       const origin = analysis.origin && { url: analysis.origin.script.url, line: analysis.origin.line, column: analysis.origin.column };
@@ -265,7 +268,7 @@ class Planner {
 
   plan(fn: Function): Shipment {
     const analysis = analyse(fn);
-    const context = contextOf(analysis.origin);
+    const context = contextOf(fn, analysis.origin);
     this.resolveNames(analysis.names, context);
     const prefix = "return (";
     const origin = analysis.origin && { url: analysis.origin.script.url, line: analysis.origin.line, column: analysis.origin.column };
