@@ -139,18 +139,22 @@ function encodeValue(value: unknown, path: string, state: EncodeState): unknown 
   return out;
 }
 
+/** What encodeOrSkip gives for a value left out. */
+const UNCOPYABLE = Symbol("uncopyable");
+
 function copyFields(value: object, into: Record<string, unknown>, path: string, state: EncodeState): void {
   for (const key of Object.keys(value)) {
     const copy = encodeOrSkip((value as Record<string, unknown>)[key], `${path}.${key}`, state);
-    if (copy.ok) into[key] = copy.value;
+    if (copy !== UNCOPYABLE) into[key] = copy;
   }
 }
 
-function encodeOrSkip(value: unknown, path: string, state: EncodeState): { ok: boolean; value?: unknown } {
+function encodeOrSkip(value: unknown, path: string, state: EncodeState): unknown {
+  if (!state.skipUncopyable) return encodeValue(value, path, state);
   try {
-    return { ok: true, value: encodeValue(value, path, state) };
+    return encodeValue(value, path, state);
   } catch (error) {
-    if (state.skipUncopyable && error instanceof CannotCopyError) return { ok: false };
+    if (error instanceof CannotCopyError) return UNCOPYABLE;
     throw error;
   }
 }
@@ -163,7 +167,7 @@ function encodeError(error: Error, path: string, state: EncodeState): unknown {
   copyFields(error, marker.fields, path, state);
   if ("cause" in error) {
     const cause = encodeOrSkip(error.cause, `${path}.cause`, state);
-    if (cause.ok) marker.cause = cause.value;
+    if (cause !== UNCOPYABLE) marker.cause = cause;
   }
   return out;
 }

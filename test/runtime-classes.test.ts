@@ -128,4 +128,19 @@ describe("runtime: classes of values and errors", function () {
     expect(cause).to.be.instanceOf(RangeError);
     expect([cause.message, cause.attempts, "retry" in cause]).to.deep.equal(["with a callback", 3, false]);
   });
+
+  it("reports a thrown error whose fields cannot even be read by its class's built-in base and message", async () => {
+    const odd = ray.remote(() => {
+      throw Object.defineProperty(new TypeError("odd"), "detail", {
+        enumerable: true,
+        get() {
+          throw new Error("not readable");
+        },
+      });
+    });
+    const error = await rejection(ray.get(odd.remote()));
+    expect(error).to.be.instanceOf(ray.exceptions.RayTaskError);
+    expect(error.cause).to.be.instanceOf(TypeError);
+    expect((error.cause as Error).message).to.equal("odd");
+  });
 });

@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import { MessagePort } from "node:worker_threads";
 import { expose } from "threads/worker";
 import { builtinErrorName } from "../builtin-errors";
-import { CannotCopyError, decode, encode, Encoded } from "../codec";
+import { decode, encode, Encoded } from "../codec";
 import type { ThrownInfo } from "../errors";
 import { registerShippedClass } from "../shipping/classes";
 import type { FromWorker, TaskMessage, TaskResult, ToWorker } from "../protocol";
@@ -59,13 +59,16 @@ function functionFor(task: Pick<TaskMessage, "fn" | "data">): Function {
   return known.factory(task.data.map(dataValue), importer(known.shipped.requireFrom), known.require, registerShippedClass);
 }
 
-/** The thrown value as it travels: its fields that cannot be copied (a socket, a function) are left out. */
+/**
+ * The thrown value as it travels: its fields that cannot be copied (a socket, a function)
+ * are left out. One that cannot be read at all (a getter that throws, a revoked Proxy)
+ * travels as its name and message only: reporting a task's error must not fail too.
+ */
 function encodeThrown(error: unknown): Encoded | undefined {
   try {
     return encode(error, "the thrown value", { skipUncopyable: true });
-  } catch (failure) {
-    if (failure instanceof CannotCopyError) return undefined;
-    throw failure;
+  } catch {
+    return undefined;
   }
 }
 
