@@ -1,11 +1,17 @@
 // Values on their way between the driver and workers. Encoding copies the value (so a task
 // sees it as it was at submission), turns ObjectRefs into markers, puts large typed arrays
 // and ArrayBuffers into shared memory (they then reach any worker without a copy), and
-// refuses what cannot be copied, naming where it is, before anything is sent.
+// refuses what cannot be copied, naming where it is, before anything is sent. Instances of
+// shipped classes (shipping/classes.ts) and errors travel as markers too, and are rebuilt
+// with their class and own fields.
+import { BUILTIN_ERRORS, builtinErrorName } from "./builtin-errors";
 import { ObjectRef } from "./object-ref";
+import { classIdOf, classOf } from "./shipping/classes";
 
 const REF_KEY = "__tsray_ref__";
 const HANDLE_KEY = "__tsray_actor__";
+const INSTANCE_KEY = "__tsray_instance__";
+const ERROR_KEY = "__tsray_error__";
 /** An actor handle's own description (actor.ts): it travels as that, and is a handle again on arrival. */
 export const ACTOR_HANDLE = Symbol.for("tsray.actorHandle");
 /** Arrays from this size on live in shared memory. */
@@ -15,6 +21,27 @@ export interface Encoded {
   value: unknown;
   /** Whether ObjectRef markers are inside (decoding can be skipped otherwise). */
   hasRefs: boolean;
+  /** Whether instance or error markers are inside (decoding rebuilds them). */
+  hasInstances?: boolean;
+}
+
+/** An error as it travels: its class (if shipped), built-in base, what Error itself holds, and its own fields. */
+interface ErrorMarker {
+  cls?: number;
+  builtin: string;
+  name: string;
+  message: string;
+  stack?: string;
+  fields: Record<string, unknown>;
+  cause?: unknown;
+}
+
+interface EncodeState {
+  hasRefs: boolean;
+  hasInstances: boolean;
+  seen: Map<object, unknown>;
+  /** Leave out the fields that cannot be copied instead of refusing the value (for a thrown error). */
+  skipUncopyable: boolean;
 }
 
 export class CannotCopyError extends TypeError {
@@ -40,14 +67,15 @@ function copyBuffer(buffer: ArrayBuffer): ArrayBuffer | SharedArrayBuffer {
   return shared;
 }
 
-export function encode(value: unknown, path: string): Encoded {
+export function encode(value: unknown, path: string, options: { skipUncopyable?: boolean } = {}): Encoded {
   // Most arguments are primitives: no traversal state to allocate.
   if (value === null || (typeof value !== "object" && typeof value !== "function" && typeof value !== "symbol")) return { value, hasRefs: false };
-  const state = { hasRefs: false, seen: new Map<object, unknown>() };
-  return { value: encodeValue(value, path, state), hasRefs: state.hasRefs };
+  const state: EncodeState = { hasRefs: false, hasInstances: false, seen: new Map(), skipUncopyable: options.skipUncopyable ?? false };
+  const out = encodeValue(value, path, state);
+  return state.hasInstances ? { value: out, hasRefs: state.hasRefs, hasInstances: true } : { value: out, hasRefs: state.hasRefs };
 }
 
-function encodeValue(value: unknown, path: string, state: { hasRefs: boolean; seen: Map<object, unknown> }): unknown {
+function encodeValue(value: unknown, path: string, state: EncodeState): unknown {
   switch (typeof value) {
     case "function":
       throw new CannotCopyError(path, "is a function: make it a top-level declaration, or a remote function, and it");
@@ -101,29 +129,68 @@ function encodeValue(value: unknown, path: string, state: { hasRefs: boolean; se
     for (const v of value) out.add(encodeValue(v, `${path} element`, state));
     return out;
   }
-  if (value instanceof Error) {
-    const out = new (value.constructor as ErrorConstructor)(value.message);
-    out.name = value.name;
-    out.stack = value.stack;
-    return out;
-  }
-  const out: Record<string, unknown> = {};
+  if (value instanceof Error) return encodeError(value, path, state);
+  const fields: Record<string, unknown> = {};
+  const cls = classIdOf(value);
+  const out = cls === undefined ? fields : { [INSTANCE_KEY]: cls, fields };
+  if (cls !== undefined) state.hasInstances = true;
   state.seen.set(value, out);
-  for (const key of Object.keys(value)) out[key] = encodeValue((value as Record<string, unknown>)[key], `${path}.${key}`, state);
+  copyFields(value, fields, path, state);
   return out;
 }
 
-/** Turns ObjectRef markers back into ObjectRefs, copying the containers that hold them. */
+/** What encodeOrSkip gives for a value left out. */
+const UNCOPYABLE = Symbol("uncopyable");
+
+function copyFields(value: object, into: Record<string, unknown>, path: string, state: EncodeState): void {
+  for (const key of Object.keys(value)) {
+    const copy = encodeOrSkip((value as Record<string, unknown>)[key], `${path}.${key}`, state);
+    if (copy !== UNCOPYABLE) into[key] = copy;
+  }
+}
+
+function encodeOrSkip(value: unknown, path: string, state: EncodeState): unknown {
+  if (!state.skipUncopyable) return encodeValue(value, path, state);
+  try {
+    return encodeValue(value, path, state);
+  } catch (error) {
+    if (error instanceof CannotCopyError) return UNCOPYABLE;
+    throw error;
+  }
+}
+
+function encodeError(error: Error, path: string, state: EncodeState): unknown {
+  const marker: ErrorMarker = { cls: classIdOf(error), builtin: builtinErrorName(error) ?? "Error", name: error.name, message: error.message, stack: error.stack, fields: {} };
+  const out = { [ERROR_KEY]: marker };
+  state.hasInstances = true;
+  state.seen.set(error, out);
+  copyFields(error, marker.fields, path, state);
+  if ("cause" in error) {
+    const cause = encodeOrSkip(error.cause, `${path}.cause`, state);
+    if (cause !== UNCOPYABLE) marker.cause = cause;
+  }
+  return out;
+}
+
+/** Turns ObjectRef markers back into ObjectRefs, and instance and error markers into instances, copying the containers that hold them. */
 export function decode(encoded: Encoded): unknown {
-  return encoded.hasRefs ? revive(encoded.value, new Map()) : encoded.value;
+  return encoded.hasRefs || encoded.hasInstances ? revive(encoded.value, new Map()) : encoded.value;
 }
 
 function revive(value: unknown, seen: Map<object, unknown>): unknown {
   if (typeof value !== "object" || value === null || ArrayBuffer.isView(value)) return value;
-  if (value instanceof Set || value instanceof Date || value instanceof RegExp || value instanceof Error) return value;
+  if (value instanceof Set || value instanceof Date || value instanceof RegExp) return value;
   const done = seen.get(value);
   if (done !== undefined) return done;
   if (Object.prototype.hasOwnProperty.call(value, REF_KEY)) return new ObjectRef((value as Record<string, string>)[REF_KEY]);
+  if (Object.prototype.hasOwnProperty.call(value, ERROR_KEY)) return reviveError(value, (value as Record<string, ErrorMarker>)[ERROR_KEY], seen);
+  if (Object.prototype.hasOwnProperty.call(value, INSTANCE_KEY)) {
+    const { [INSTANCE_KEY]: id, fields } = value as { [INSTANCE_KEY]: number; fields: Record<string, unknown> };
+    const cls = classOf(id);
+    const out = cls ? Object.create(cls.prototype as object) : {};
+    seen.set(value, out);
+    return reviveFields(fields, out, seen);
+  }
   if (Object.prototype.hasOwnProperty.call(value, HANDLE_KEY)) {
     // Loaded only when a handle arrives (actor.ts itself encodes with this module).
     return (require("./actor") as typeof import("./actor")).handleFrom((value as Record<string, never>)[HANDLE_KEY]);
@@ -142,8 +209,26 @@ function revive(value: unknown, seen: Map<object, unknown>): unknown {
   }
   const out: Record<string, unknown> = {};
   seen.set(value, out);
-  for (const key of Object.keys(value)) out[key] = revive((value as Record<string, unknown>)[key], seen);
-  return out;
+  return reviveFields(value as Record<string, unknown>, out, seen);
+}
+
+function reviveFields(fields: Record<string, unknown>, into: Record<string, unknown>, seen: Map<object, unknown>): Record<string, unknown> {
+  for (const key of Object.keys(fields)) into[key] = revive(fields[key], seen);
+  return into;
+}
+
+/** A real error (its class's constructor not run again): of its class if known here, else of its built-in base. */
+function reviveError(value: object, marker: ErrorMarker, seen: Map<object, unknown>): Error {
+  const base = BUILTIN_ERRORS[marker.builtin] ?? Error;
+  const cls = marker.cls === undefined ? undefined : classOf(marker.cls);
+  const error = Reflect.construct(base, [marker.message], cls ?? base) as Error;
+  seen.set(value, error);
+  reviveFields(marker.fields, error as unknown as Record<string, unknown>, seen);
+  const hidden = (key: string, v: unknown) => Object.defineProperty(error, key, { value: v, writable: true, configurable: true });
+  hidden("stack", marker.stack);
+  if (error.name !== marker.name) hidden("name", marker.name);
+  if ("cause" in marker) hidden("cause", revive(marker.cause, seen));
+  return error;
 }
 
 /** The id of a top-level ObjectRef argument (the task waits for it and receives its value). */
@@ -170,7 +255,7 @@ function collectRefIds(value: unknown, ids: string[], seen: Set<object>): void {
   // Map keys and Set elements too: encode turns refs there into markers as well.
   if (Array.isArray(value) || value instanceof Set) for (const item of value) collectRefIds(item, ids, seen);
   else if (value instanceof Map) for (const [k, v] of value) (collectRefIds(k, ids, seen), collectRefIds(v, ids, seen));
-  else if (!(value instanceof Date || value instanceof RegExp || value instanceof Error)) {
+  else if (!(value instanceof Date || value instanceof RegExp)) {
     for (const key of Object.keys(value)) collectRefIds((value as Record<string, unknown>)[key], ids, seen);
   }
 }

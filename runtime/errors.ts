@@ -1,18 +1,30 @@
 // ray.exceptions (API.md section 4). A RayTaskError is also an instance of the built-in
 // class of the error the task threw (TypeError, RangeError...), as Ray's dual-class
-// RayTaskError(ZeroDivisionError) is.
+// RayTaskError(ZeroDivisionError) is. Its cause is what the task threw, rebuilt with its
+// class when the driver knows it (codec.ts).
+import { BUILTIN_ERRORS } from "./builtin-errors";
+import { decode, Encoded } from "./codec";
 
-const RAY_ERROR = Symbol.for("tsray.RayError");
-const RAY_TASK_ERROR = Symbol.for("tsray.RayTaskError");
+/**
+ * Each class's mark, on its prototype: `instanceof` holds for an instance made by another
+ * copy of this module (another realm, or this file loaded twice), as it does for Ray's
+ * classes, which are the same wherever they are imported.
+ */
+const brandOf = (cls: Function) => Symbol.for(`tsray.${cls.name}`);
+
+function brand(cls: Function): void {
+  Object.defineProperty(cls.prototype, brandOf(cls), { value: true });
+}
 
 export class RayError extends Error {
-  static [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[RAY_ERROR] === true;
+  /** `this` is the class on the right of `instanceof`: each class matches its own instances and its subclasses'. */
+  static [Symbol.hasInstance](this: Function, value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brandOf(this)] === true;
   }
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
-    Object.defineProperty(this, RAY_ERROR, { value: true });
   }
 }
 
@@ -36,6 +48,8 @@ export class WorkerCrashedError extends RayError {
   }
 }
 
+for (const cls of [RayError, GetTimeoutError, TaskCancelledError, RayActorError, WorkerCrashedError]) brand(cls);
+
 /** What a worker reports of the error a task threw. */
 export interface ThrownInfo {
   name: string;
@@ -43,29 +57,20 @@ export interface ThrownInfo {
   stack: string;
   /** The name of the built-in Error class it is an instance of, if any. */
   builtin?: string;
-}
-
-const BUILTINS: Record<string, ErrorConstructor> = {
-  Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError,
-};
-
-export function builtinErrorName(error: unknown): string | undefined {
-  for (const [name, ctor] of Object.entries(BUILTINS).reverse()) if (error instanceof ctor) return name;
-  return undefined;
+  /** The thrown value itself, with the own fields that could be copied (none if it could not be). */
+  thrown?: Encoded;
 }
 
 export interface RayTaskError extends Error {
   /** `ray::name()`. */
   readonly task: string;
-  readonly cause: Error;
+  /** What the task threw: an Error most often, but a task may throw any value. */
+  readonly cause: unknown;
 }
 
-/** The class of `ray.exceptions.RayTaskError`: instanceof matches every task error. */
-export const RayTaskError = class RayTaskError extends RayError {
-  static [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[RAY_TASK_ERROR] === true;
-  }
-} as unknown as { new (message: string): RayTaskError; prototype: RayTaskError };
+/** The class of `ray.exceptions.RayTaskError`: instanceof matches every task error, whatever its built-in base. */
+export const RayTaskError = class RayTaskError extends RayError {} as unknown as { new (message: string): RayTaskError; prototype: RayTaskError };
+brand(RayTaskError);
 
 const taskErrorClasses = new Map<string, new (message: string, options: { cause: unknown }) => Error>();
 
@@ -74,21 +79,24 @@ function taskErrorClass(builtin: string | undefined) {
   const key = builtin ?? "";
   let cls = taskErrorClasses.get(key);
   if (!cls) {
-    const Base = (builtin && builtin !== "Error" ? BUILTINS[builtin] : RayError) as new (message: string, options: { cause: unknown }) => Error;
+    const Base = (builtin && builtin !== "Error" ? BUILTIN_ERRORS[builtin] : RayError) as new (message: string, options: { cause: unknown }) => Error;
     cls = class extends Base {};
-    Object.defineProperty(cls.prototype, RAY_ERROR, { value: true });
-    Object.defineProperty(cls.prototype, RAY_TASK_ERROR, { value: true });
+    // A task error on a built-in base is a RayError and a RayTaskError by their marks only.
+    for (const marked of [RayError, RayTaskError]) Object.defineProperty(cls.prototype, brandOf(marked), { value: true });
     taskErrorClasses.set(key, cls);
   }
   return cls;
 }
 
-/** The original error, rebuilt in the driver with its class (if built-in), message and worker stack. */
-function rebuildCause(info: ThrownInfo): Error {
-  const Ctor = info.builtin ? BUILTINS[info.builtin] : Error;
-  const cause = new Ctor(info.message);
-  cause.name = info.name;
-  cause.stack = info.stack;
+/**
+ * What the task threw, rebuilt in the driver: an error of its class (or built-in base) with
+ * its fields and the worker's stack, as mapped to the user's lines; any other value as thrown.
+ */
+function rebuildCause(info: ThrownInfo): unknown {
+  const cause = info.thrown ? decode(info.thrown) : new (BUILTIN_ERRORS[info.builtin ?? "Error"] ?? Error)(info.message);
+  if (!(cause instanceof Error)) return cause;
+  if (cause.name !== info.name) Object.defineProperty(cause, "name", { value: info.name, writable: true, configurable: true });
+  Object.defineProperty(cause, "stack", { value: info.stack, writable: true, configurable: true });
   return cause;
 }
 

@@ -2,7 +2,9 @@
 // position, and that script's source. V8 knows ([[FunctionLocation]]); the inspector, in
 // this thread, tells us synchronously, and the script's source is known from the script
 // itself (a cell announces it) or else from the debugger. Used to find the top-level declarations a function
-// may use, and to show a task's stack frames as lines of the user's cell or file.
+// may use, and to show a task's stack frames as lines of the user's cell or file. The
+// inspector also shows the variables a function closes over: how the driver finds a
+// module's class that the module does not export (shipping/classes.ts).
 import { Session } from "node:inspector";
 
 export interface ScriptInfo {
@@ -101,6 +103,37 @@ export function positionOf(source: string, offset: number): { line: number; colu
 }
 
 const PROBE = "__tsray_locate_probe__";
+/** The inspector's handles made here, released together after each use. */
+const GROUP = "tsray-locate";
+
+interface PropertyDescriptor {
+  name: string;
+  value?: { objectId?: string; value?: unknown; description?: string };
+}
+
+/** The inspector's handle for `value` (in GROUP). */
+function handleOf(value: unknown): string {
+  (globalThis as Record<string, unknown>)[PROBE] = value;
+  try {
+    return post<{ result: { objectId: string } }>("Runtime.evaluate", { expression: `globalThis.${PROBE}`, objectGroup: GROUP }).result.objectId;
+  } finally {
+    delete (globalThis as Record<string, unknown>)[PROBE];
+  }
+}
+
+/** The value a handle stands for. */
+function valueOf(objectId: string): unknown {
+  post("Runtime.callFunctionOn", { objectId, functionDeclaration: `function () { globalThis.${PROBE} = this; }` });
+  try {
+    return (globalThis as Record<string, unknown>)[PROBE];
+  } finally {
+    delete (globalThis as Record<string, unknown>)[PROBE];
+  }
+}
+
+function propertiesOf(objectId: string): { result: PropertyDescriptor[]; internalProperties?: PropertyDescriptor[] } {
+  return post("Runtime.getProperties", { objectId, ownProperties: true });
+}
 
 interface FunctionLocation {
   scriptId: string;
@@ -111,17 +144,34 @@ interface FunctionLocation {
 /** Where V8 says a function is defined (its parameter list). */
 function functionLocation(fn: Function): FunctionLocation | undefined {
   connect();
-  (globalThis as Record<string, unknown>)[PROBE] = fn;
   try {
-    const { result } = post<{ result: { objectId: string } }>("Runtime.evaluate", { expression: `globalThis.${PROBE}` });
-    const { internalProperties } = post<{ internalProperties?: { name: string; value: { value: FunctionLocation } }[] }>(
-      "Runtime.getProperties",
-      { objectId: result.objectId, ownProperties: true }
-    );
-    post("Runtime.releaseObject", { objectId: result.objectId });
-    return internalProperties?.find((p) => p.name === "[[FunctionLocation]]")?.value.value;
+    const { internalProperties } = propertiesOf(handleOf(fn));
+    return internalProperties?.find((p) => p.name === "[[FunctionLocation]]")?.value?.value as FunctionLocation | undefined;
   } finally {
-    delete (globalThis as Record<string, unknown>)[PROBE];
+    post("Runtime.releaseObjectGroup", { objectGroup: GROUP });
+  }
+}
+
+/** The function named `name` among the variables `fn` closes over (its module's top-level ones included), if any. */
+export function closedOverFunction(fn: Function, name: string): Function | undefined {
+  try {
+    connect();
+    const scopes = propertiesOf(handleOf(fn)).internalProperties?.find((p) => p.name === "[[Scopes]]")?.value?.objectId;
+    if (!scopes) return undefined;
+    // The global scope holds globals only, and has thousands of them.
+    for (const scope of propertiesOf(scopes).result) {
+      if (!scope.value?.objectId || scope.value.description === "Global") continue;
+      const variable = propertiesOf(scope.value.objectId).result.find((v) => v.name === name);
+      if (variable?.value?.objectId) {
+        const value = valueOf(variable.value.objectId);
+        return typeof value === "function" ? value : undefined;
+      }
+    }
+    return undefined;
+  } catch {
+    return undefined;
+  } finally {
+    post("Runtime.releaseObjectGroup", { objectGroup: GROUP });
   }
 }
 

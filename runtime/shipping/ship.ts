@@ -9,8 +9,9 @@
 import { join } from "node:path";
 import { encode, CannotCopyError, Encoded } from "../codec";
 import { FreeNames, freeNamesOf, topLevelDeclarations, TopLevelDeclaration } from "./free-names";
-import { FunctionOrigin, locateFunction, positionOf, ScriptInfo } from "./locate";
+import { closedOverFunction, FunctionOrigin, locateFunction, positionOf, ScriptInfo } from "./locate";
 import { moduleSourceOf, ModuleSource } from "./modules";
+import { idOfClass, idOfDeclaration } from "./classes";
 
 /** Maps lines of the shipped code back to where they were written. */
 export interface Segment {
@@ -26,7 +27,7 @@ export interface Segment {
 export interface ShippedFunction {
   id: number;
   name: string;
-  /** `(function (__tsray_data, __tsray_import, require) { ...; return <fn>; })` */
+  /** `(function (__tsray_data, __tsray_import, require, __tsray_class) { ...; return <fn>; })` */
   code: string;
   requireFrom: string;
   segments: Segment[];
@@ -115,6 +116,9 @@ function fileOf(url: string): string {
 /** A top-level statement that makes a remote function: `const f = ray.remote(...)`, or `(0, m.remote)(...)` as tsc writes an imported `remote(...)`. */
 const CREATES_REMOTE = /^(export\s+)?(const|let|var)\s+[\w$]+\s*(:[^=]+)?=\s*(\(0,\s*)?([\w$]+\.)?remote\)?\s*\(/;
 
+/** A module's class statement, as tsc writes `class` and `export class` in CommonJS. */
+const CLASS_DECLARATION = /^class\s+([\w$]+)/;
+
 const PROVIDED = new Set(["require", "exports", "module", "__filename", "__dirname"]);
 
 interface Context {
@@ -122,13 +126,15 @@ interface Context {
   /** Where `exports.X` and (in a cell) bare names are looked up. */
   exports?: Record<string, unknown>;
   inCell: boolean;
+  /** The function whose names are resolved: what it closes over holds its module's unexported classes. */
+  fn: Function;
 }
 
-function contextOf(origin: FunctionOrigin | undefined): Context {
-  if (!origin) return { exports: tslabExports(), inCell: tslabExports() !== undefined };
+function contextOf(fn: Function, origin: FunctionOrigin | undefined): Context {
+  if (!origin) return { exports: tslabExports(), inCell: tslabExports() !== undefined, fn };
   const url = origin.script.url;
-  if (isFile(url)) return { script: origin.script, exports: require.cache[fileOf(url)]?.exports, inCell: false };
-  return { script: origin.script, exports: tslabExports(), inCell: true };
+  if (isFile(url)) return { script: origin.script, exports: require.cache[fileOf(url)]?.exports, inCell: false, fn };
+  return { script: origin.script, exports: tslabExports(), inCell: true, fn };
 }
 
 class Planner {
@@ -195,6 +201,17 @@ class Planner {
     this.resolveNames(declaration.names, context);
     this.keyParts.push(`t:${script.url}:${declaration.start}`);
     this.emit(declaration.text, { url: script.url, ...positionOf(script.source, declaration.start) });
+    const className = CLASS_DECLARATION.exec(declaration.text)?.[1];
+    if (className && isFile(script.url)) {
+      const file = fileOf(script.url);
+      const lookup = () => require.cache[file]?.exports?.[className] ?? closedOverFunction(context.fn, className);
+      this.registerClass(className, idOfDeclaration(declaration, lookup));
+    }
+  }
+
+  /** The worker tells its copy of a shipped class by the driver's id (shipping/classes.ts). */
+  private registerClass(name: string, id: number): void {
+    this.emit(`__tsray_class(${id}, ${name});`);
   }
 
   /**
@@ -222,11 +239,12 @@ class Planner {
     if (typeof value === "function") {
       const analysis = analyse(value);
       if (/\{\s*\[native code\]\s*\}$/.test(analysis.source)) this.refuse(name, "is a built-in function that cannot be sent");
-      this.resolveNames(analysis.names, contextOf(analysis.origin));
+      this.resolveNames(analysis.names, contextOf(value, analysis.origin));
       this.keyParts.push(`s:${name}:${analysis.id}`);
       const prefix = `const ${name} = (`;
       const origin = analysis.origin && { url: analysis.origin.script.url, line: analysis.origin.line, column: analysis.origin.column };
       this.emit(`${prefix}${analysis.source});`, origin, prefix.length);
+      if (/^class\b/.test(analysis.source)) this.registerClass(name, idOfClass(value));
       return;
     }
     try {
@@ -250,7 +268,7 @@ class Planner {
 
   plan(fn: Function): Shipment {
     const analysis = analyse(fn);
-    const context = contextOf(analysis.origin);
+    const context = contextOf(fn, analysis.origin);
     this.resolveNames(analysis.names, context);
     const prefix = "return (";
     const origin = analysis.origin && { url: analysis.origin.script.url, line: analysis.origin.line, column: analysis.origin.column };
@@ -263,7 +281,7 @@ class Planner {
         id: nextId++,
         name: fn.name || "anonymous",
         // The header is one line, so segment lines are offset by exactly one.
-        code: `(function (__tsray_data, __tsray_import, require) { const exports = {};\n${this.lines.join("\n")}\n})`,
+        code: `(function (__tsray_data, __tsray_import, require, __tsray_class) { const exports = {};\n${this.lines.join("\n")}\n})`,
         requireFrom,
         segments: this.segments.map((s) => ({ ...s, startLine: s.startLine + 1 })),
       };

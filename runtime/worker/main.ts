@@ -1,11 +1,14 @@
 // A worker thread: started through threads.js (expose/spawn) only to receive its
 // MessagePort; tasks and results then travel on that port, in batches.
 import vm from "node:vm";
+import { inspect } from "node:util";
 import { createRequire } from "node:module";
 import { MessagePort } from "node:worker_threads";
 import { expose } from "threads/worker";
+import { builtinErrorName } from "../builtin-errors";
 import { decode, encode, Encoded } from "../codec";
-import { builtinErrorName, ThrownInfo } from "../errors";
+import type { ThrownInfo } from "../errors";
+import { registerShippedClass } from "../shipping/classes";
 import type { FromWorker, TaskMessage, TaskResult, ToWorker } from "../protocol";
 import type { ShippedData, ShippedFunction } from "../shipping/ship";
 import { mapStack, shippedFilename } from "./stack";
@@ -52,17 +55,31 @@ function functionFor(task: Pick<TaskMessage, "fn" | "data">): Function {
     known = { shipped, factory, require: createRequire(shipped.requireFrom) };
     functions.set(shipped.id, known);
   }
-  if (task.data.length === 0) return (known.entry ??= known.factory([], importer(known.shipped.requireFrom), known.require));
-  return known.factory(task.data.map(dataValue), importer(known.shipped.requireFrom), known.require);
+  if (task.data.length === 0) return (known.entry ??= known.factory([], importer(known.shipped.requireFrom), known.require, registerShippedClass));
+  return known.factory(task.data.map(dataValue), importer(known.shipped.requireFrom), known.require, registerShippedClass);
+}
+
+/**
+ * The thrown value as it travels: its fields that cannot be copied (a socket, a function)
+ * are left out. One that cannot be read at all (a getter that throws, a revoked Proxy)
+ * travels as its name and message only: reporting a task's error must not fail too.
+ */
+function encodeThrown(error: unknown): Encoded | undefined {
+  try {
+    return encode(error, "the thrown value", { skipUncopyable: true });
+  } catch {
+    return undefined;
+  }
 }
 
 function thrownInfo(error: unknown, fnId: number): ThrownInfo {
   const shipped = functions.get(fnId)?.shipped;
+  const thrown = encodeThrown(error);
   if (error instanceof Error) {
     const stack = shipped ? mapStack(error.stack ?? "", fnId, shipped.segments) : error.stack ?? "";
-    return { name: error.name, message: error.message, stack, builtin: builtinErrorName(error) };
+    return { name: error.name, message: error.message, stack, builtin: builtinErrorName(error), thrown };
   }
-  return { name: "Error", message: `a non-Error value was thrown: ${String(error)}`, stack: "" };
+  return { name: "Error", message: `a non-Error value was thrown: ${inspect(error)}`, stack: "", thrown };
 }
 
 function outputs(value: unknown, numReturns: number): Encoded[] {
