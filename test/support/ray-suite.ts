@@ -1,14 +1,36 @@
 // What the ray-suite tests (Ray's own test cases, written against tsray) share: a fresh
-// runtime per test, as Ray's ray_start_* fixtures give, and checks of how a call fails.
+// runtime per suite, restarted after a test that leaves it busy, and checks of how a call fails.
 import { expect } from "chai";
 import * as ray from "../../runtime";
 
-/** Every test of the calling suite gets its own runtime (init before, shutdown after). */
-export function freshRayPerTest(options: ray.InitOptions = {}): void {
-  beforeEach(() => {
-    ray.init({ numCpus: 2, dashboard: false, logToDriver: false, ...options });
+const QUIET = { dashboard: false, logToDriver: false } as const;
+
+let restartAfterTest = false;
+
+/**
+ * One runtime for the calling suite, as Ray's ray_start_* fixtures give; a test that failed,
+ * left CPUs held (actors alive, tasks running) or asked for other options by `restartRay`
+ * gets a fresh one after it, so that no test inherits another's leftovers. (A fresh runtime
+ * per test would be simpler, but a worker thread's first start costs about a second here.)
+ */
+export function rayForSuite(options: ray.InitOptions = {}): void {
+  const start = () => ray.init({ numCpus: 2, ...QUIET, ...options });
+  before(start);
+  afterEach(async function () {
+    const idle = ray.isInitialized() && ray.availableResources().CPU === ray.clusterResources().CPU;
+    if (this.currentTest?.state === "passed" && idle && !restartAfterTest) return;
+    restartAfterTest = false;
+    await ray.shutdown();
+    start();
   });
-  afterEach(() => ray.shutdown());
+  after(() => ray.shutdown());
+}
+
+/** Within a test: a runtime with these options instead of the suite's (until the test ends). */
+export async function restartRay(options: ray.InitOptions): Promise<void> {
+  restartAfterTest = true;
+  await ray.shutdown();
+  ray.init({ ...QUIET, ...options });
 }
 
 /** The error a promise rejects with; fails the test if it resolves. */
