@@ -3,6 +3,8 @@
 // written against tsray: state, ordering, handles passed around, kill and terminate,
 // errors in constructors and methods, resources. Each title names the Ray test or page.
 import { expect } from "chai";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { threadId } from "node:worker_threads";
 import * as ray from "../runtime";
 import { time } from "../preload/time";
@@ -98,6 +100,12 @@ export class Accumulates {
     this.seen.push(x);
     return this.seen.every((prev) => prev.every((byte) => byte === 0));
   }
+}
+
+/** V8's gc(), for a test about what happens once a handle is garbage (node --expose-gc's). */
+function garbageCollector(): () => void {
+  setFlagsFromString("--expose-gc");
+  return runInNewContext("gc") as () => void;
 }
 
 export const makeActorInTask = ray.remote(async () => {
@@ -235,6 +243,25 @@ describe("Ray's test_actor.py", function () {
     for (let j = 0; j < numIncreases; j++) for (const actor of actors) results.push(actor.increase.remote());
     values = await ray.get(results, { timeout: 10 });
     for (let j = 0; j < numIncreases; j++) expect(values.slice(numActors * j, numActors * (j + 1))).to.deep.equal(new Array(numActors).fill(j + 1));
+  });
+
+  it("test_actor.py::test_actor_deletion", async () => {
+    const gc = garbageCollector();
+    // An actor given a CPU holds it while alive (scheduling.rst): its CPU coming back shows it ended.
+    const Holding = ray.remote({ numCpus: 1 }, Counter);
+    let a: ray.ActorHandle<Counter> | undefined = Holding.remote(0);
+    expect(await ray.get(a.increase.remote(1))).to.equal(1);
+    expect(ray.availableResources().CPU).to.equal(1);
+    a = undefined;
+    const allFree = () => {
+      gc();
+      return ray.availableResources().CPU === 2;
+    };
+    expect(await waitForCondition(allFree), "the actor ends once its handle is gone").to.equal(true);
+    let actors: ray.ActorHandle<Counter>[] | undefined = [Holding.remote(0), Holding.remote(1)];
+    expect(await ray.get(actors.map((actor) => actor.increase.remote(1)))).to.deep.equal([1, 2]);
+    actors = undefined;
+    expect(await waitForCondition(allFree)).to.equal(true);
   });
 
   it("test_actor.py::test_actor_method_deletion", async () => {

@@ -27,6 +27,10 @@ export const spawnsForever = ray.remote({ numCpus: 1 }, () => {
   console.log(String(loopsForever.remote()));
   for (;;) time.sleep(0.1);
 });
+export const maybeForever = ray.remote((y: boolean) => {
+  while (y) time.sleep(0.1);
+  return null;
+});
 export const manyResources = ray.remote({ numCpus: 4 }, () => 300);
 
 /** Ray's CustomException(ValueError) with a field and a method; RangeError is JavaScript's ValueError. */
@@ -312,6 +316,34 @@ for (const force of [true, false]) {
       expectCancelled(await rejectionOf(ray.get(a, { timeout: 10 })), force);
       expectCancelled(await rejectionOf(ray.get(a2, { timeout: 10 })), force);
       expectCancelled(await rejectionOf(ray.get(combo, { timeout: 10 })), force);
+    });
+
+    // Ray runs it with use_force=True only (without, it is flaky there).
+    if (force) it(`test_cancel.py::test_stress${tag}`, async () => {
+      await restartRay({ numCpus: 1 });
+      const first = maybeForever.remote(true);
+      const sleepOrNo = Array.from({ length: 100 }, () => Math.random() < 0.5);
+      const tasks = sleepOrNo.map((y) => maybeForever.remote(y));
+      const cancelled = new Set<ray.ObjectRef>();
+      for (const t of tasks) {
+        if (Math.random() > 0.5) {
+          ray.cancel(t, { force });
+          cancelled.add(t);
+        }
+      }
+      ray.cancel(first, { force });
+      cancelled.add(first);
+      for (const done of cancelled) expectCancelled(await rejectionOf(ray.get(done, { timeout: 10 })), force);
+      tasks.forEach((t, i) => {
+        if (sleepOrNo[i]) {
+          ray.cancel(t, { force });
+          cancelled.add(t);
+        }
+      });
+      for (const t of tasks) {
+        if (cancelled.has(t)) expectCancelled(await rejectionOf(ray.get(t, { timeout: 10 })), force);
+        else expect(await ray.get(t, { timeout: 10 })).to.equal(null);
+      }
     });
 
     it(`test_cancel.py::test_fast${tag}`, async () => {
