@@ -234,7 +234,7 @@ describe("Ray's test_actor.py", function () {
     const actors = Array.from({ length: numActors }, (_, i) => ray.remote(Counter).remote(i));
     let results: ray.ObjectRef<number>[] = [];
     for (const actor of actors) for (let j = 0; j < numIncreases; j++) results.push(actor.increase.remote());
-    let values = await ray.get(results, { timeout: 10 });
+    let values = await ray.get(results, { timeout: 5 });
     for (let i = 0; i < numActors; i++) {
       expect(values.slice(numIncreases * i, numIncreases * (i + 1))).to.deep.equal(Array.from({ length: numIncreases }, (_, k) => i + 1 + k));
     }
@@ -415,7 +415,7 @@ describe("Ray's actors/scheduling.rst", function () {
 
   it("scheduling.rst: a default actor uses 1 CPU for scheduling and 0 CPU for running", async () => {
     const actors = Array.from({ length: 3 }, (_, i) => ray.remote(Counter).remote(i));
-    expect(await ray.get(actors.map((a) => a.increase.remote(1)), { timeout: 10 })).to.deep.equal([1, 2, 3]);
+    expect(await ray.get(actors.map((a) => a.increase.remote(1)), { timeout: 5 })).to.deep.equal([1, 2, 3]);
     // Tasks still get the CPU.
     expect(await ray.get(threadOfTask.remote(), { timeout: 10 })).to.be.a("number");
   });

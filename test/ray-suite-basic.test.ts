@@ -216,7 +216,7 @@ describe("Ray's test_basic.py", function () {
         refs.push(f.options({ numCpus: fraction() }).remote(false));
         refs.push(f.options({ numCpus: fraction(), resources: { Custom: fraction() } }).remote(true));
       }
-      expect(await ray.get(refs, { timeout: 20 })).to.deep.equal(new Array(200).fill(2));
+      expect(await ray.get(refs, { timeout: 10 })).to.deep.equal(new Array(200).fill(2));
       // All of them given back: exactly the starting amounts again.
       const restored = () => ray.availableResources().CPU === 2 && ray.availableResources().Custom === 2;
       expect(await waitForCondition(restored), JSON.stringify(ray.availableResources())).to.equal(true);
@@ -247,7 +247,7 @@ describe("Ray's test_basic.py", function () {
       // f -> g -> h, each blocked in get on the next: never finishes without lending the CPU.
       const f = ray.remote(async () => ray.get(g.remote()));
       const refs = Array.from({ length: 100 }, () => f.remote());
-      const [ready] = await ray.wait(refs, { timeout: 15, numReturns: 100 });
+      const [ready] = await ray.wait(refs, { timeout: 10, numReturns: 100 });
       expect(ready).to.have.length(100);
     });
   });

@@ -252,11 +252,13 @@ for (const force of [true, false]) {
     const tag = `[use_force=${force}]`;
 
     it(`test_cancel.py::test_cancel_chain${tag}`, async () => {
-      let obj1 = waitFor.remote([signal.remote(1)]);
+      let obj1 = waitFor.remote([signal.remote(2)]);
       let obj2 = waitFor.remote([obj1]);
       let obj3 = waitFor.remote([obj2]);
       let obj4 = waitFor.remote([obj3]);
-      expect((await ray.wait([obj1], { timeout: 0.1 }))[0]).to.have.length(0);
+      // Ray waits 0.1 s; 0.5 s lets obj1 start here too (a loaded machine), so that the
+      // cancellation meets a running task, as in Ray's test.
+      expect((await ray.wait([obj1], { timeout: 0.5 }))[0]).to.have.length(0);
       ray.cancel(obj1, { force });
       for (const ob of [obj1, obj2, obj3, obj4]) expectCancelled(await rejectionOf(ray.get(ob, { timeout: 10 })), force);
 
@@ -274,9 +276,9 @@ for (const force of [true, false]) {
     });
 
     it(`test_cancel.py::test_cancel_multiple_dependents${tag}`, async () => {
-      const head = waitFor.remote([signal.remote(0.5)]);
+      const head = waitFor.remote([signal.remote(2)]);
       const deps = Array.from({ length: 3 }, () => waitFor.remote([head]));
-      expect((await ray.wait([head], { timeout: 0.1 }))[0]).to.have.length(0);
+      expect((await ray.wait([head], { timeout: 0.5 }))[0]).to.have.length(0);
       ray.cancel(head, { force });
       for (const d of deps) expectCancelled(await rejectionOf(ray.get(d, { timeout: 10 })), force);
 
