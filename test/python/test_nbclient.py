@@ -9,6 +9,7 @@ killed by pid.
 """
 import os
 import queue
+import signal
 import subprocess
 import sys
 import tempfile
@@ -222,6 +223,69 @@ class KernelManagerTests(unittest.TestCase):
             if reply["parent_header"].get("msg_id") == msg_id:
                 return reply
         self.fail(f"no execute_reply within {TIMEOUT} s of the interrupt")
+
+
+# Run in a child Python: starts a kernel with KernelManager, runs a cell (so that its
+# executor is up), prints the kernel's pid and then waits to be killed.
+KERNEL_OWNER = """
+import sys, time
+from jupyter_client import KernelManager
+km = KernelManager(kernel_name=sys.argv[1], connection_file=sys.argv[2])
+km.start_kernel()
+kc = km.client()
+kc.start_channels()
+kc.wait_for_ready(timeout=float(sys.argv[3]))
+kc.execute_interactive("1 + 1", timeout=float(sys.argv[3]), output_hook=lambda msg: None)
+print(km.provisioner.process.pid, flush=True)
+time.sleep(3600)
+"""
+
+
+def child_pids(pid):
+    try:
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        return [int(child) for task in tasks for child in (task / "children").read_text().split()]
+    except OSError:
+        return []
+
+
+def running(pid):
+    """Exists and is not a zombie (an orphan's exit may be reaped late, or never, in a container)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2] != "Z"
+
+
+class OrphanedKernelTests(unittest.TestCase):
+    def test_kernel_ends_when_its_client_is_killed(self):
+        # ipykernel watches JPY_PARENT_PID (the KernelManager's process) and exits when it is
+        # gone; so must tsray, executor included, instead of running on, orphaned, forever.
+        with tempfile.TemporaryDirectory(prefix="tsray-orphan-") as tmp:
+            connection_file = os.path.join(tmp, "orphan.json")
+            owner = subprocess.Popen(
+                [sys.executable, "-c", KERNEL_OWNER, KERNEL_NAME, connection_file, str(STARTUP_TIMEOUT)],
+                stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, start_new_session=True,
+            )
+            kernel = []
+            try:
+                kernel = [int(owner.stdout.readline())]
+                kernel += child_pids(kernel[0])  # its executor
+                self.assertEqual(len(kernel), 2, "the kernel should have one child, its executor")
+                os.kill(owner.pid, signal.SIGKILL)
+                owner.wait(timeout=TIMEOUT)
+                deadline = time.monotonic() + 10
+                while any(map(running, kernel)) and time.monotonic() < deadline:
+                    time.sleep(0.2)
+                self.assertEqual([pid for pid in kernel if running(pid)], [], "still running 10 s after the client was killed")
+            finally:
+                owner.stdout.close()
+                stop_process_group(owner)
+                for pid in kernel:
+                    if running(pid):
+                        os.kill(pid, signal.SIGKILL)
+                kill_pids_mentioning(connection_file, grace=0)
 
 
 class ConsoleTests(unittest.TestCase):
