@@ -161,6 +161,52 @@ class KernelManagerTests(unittest.TestCase):
         self.assertEqual(prompts, ["who? "])
         self.assertIn(("stream", {"name": "stdout", "text": "hello tsray\n"}), outputs)
 
+    def outputs_of(self, code, limit):
+        """The cell's iopub outputs up to its idle status; fails once `limit` seconds have passed."""
+        msg_id = self.kc.execute(code)
+        deadline = time.monotonic() + limit
+        outputs = []
+        while time.monotonic() < deadline:
+            try:
+                msg = self.kc.get_iopub_msg(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                return outputs
+            if msg["msg_type"] not in ("status", "execute_input"):
+                outputs.append(msg)
+        self.fail(f"the cell was not done within {limit} s ({len(outputs)} outputs by then)")
+
+    def test_a_hundred_thousand_lines_arrive_in_few_messages(self):
+        # One stream message a console.log made these 100,000 messages, which a
+        # jupyter_client consumer reads for many minutes; ipykernel sends 3 or 4.
+        outputs = self.outputs_of("for (let i = 0; i < 100000; i++) console.log(i)", limit=60)
+        self.assertEqual({m["msg_type"] for m in outputs}, {"stream"})
+        self.assertEqual("".join(m["content"]["text"] for m in outputs), "".join(f"{i}\n" for i in range(100000)))
+        self.assertLessEqual(len(outputs), 100, "the lines should come batched")
+
+    def test_batched_text_keeps_its_place_among_other_outputs(self):
+        code = (
+            'console.log("a"); console.log("b"); display.text("shown"); console.log("c");\n'
+            'console.error("e1"); console.log("d"); console.error("e2"); throw new Error("boom")'
+        )
+        seen = []
+        for msg in self.outputs_of(code, limit=TIMEOUT):
+            content = msg["content"]
+            if msg["msg_type"] == "stream" and seen and seen[-1][0] == content["name"]:
+                seen[-1] = (content["name"], seen[-1][1] + content["text"])  # however the text was split
+            elif msg["msg_type"] == "stream":
+                seen.append((content["name"], content["text"]))
+            else:
+                seen.append((msg["msg_type"], content.get("data", {}).get("text/plain", content.get("evalue"))))
+        expected = [
+            ("stdout", "a\nb\n"), ("display_data", "shown"), ("stdout", "c\n"),
+            ("stderr", "e1\n"), ("stdout", "d\n"), ("stderr", "e2\n"), ("error", "boom"),
+        ]
+        self.assertEqual(seen, expected)
+
     def test_interrupt_and_restart(self):
         # interrupt_mode "signal": KernelManager sends SIGINT to the kernel's process group
         self.execute("let kept = 'still here'")
