@@ -190,7 +190,9 @@ class KernelManagerTests(unittest.TestCase):
     def test_batched_text_keeps_its_place_among_other_outputs(self):
         code = (
             'console.log("a"); console.log("b"); display.text("shown"); console.log("c");\n'
-            'console.error("e1"); console.log("d"); console.error("e2"); throw new Error("boom")'
+            'console.error("e1"); console.log("d"); console.error("e2"); console.log("f");\n'
+            'setTimeout(() => { throw new Error("between") }, 0); await new Promise((resolve) => setTimeout(resolve, 100));\n'
+            'console.log("g"); throw new Error("boom")'
         )
         seen = []
         for msg in self.outputs_of(code, limit=TIMEOUT):
@@ -203,7 +205,8 @@ class KernelManagerTests(unittest.TestCase):
                 seen.append((msg["msg_type"], content.get("data", {}).get("text/plain", content.get("evalue"))))
         expected = [
             ("stdout", "a\nb\n"), ("display_data", "shown"), ("stdout", "c\n"),
-            ("stderr", "e1\n"), ("stdout", "d\n"), ("stderr", "e2\n"), ("error", "boom"),
+            ("stderr", "e1\n"), ("stdout", "d\n"), ("stderr", "e2\n"), ("stdout", "f\n"),
+            ("error", "between"), ("stdout", "g\n"), ("error", "boom"),
         ]
         self.assertEqual(seen, expected)
 
