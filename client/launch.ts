@@ -60,7 +60,8 @@ async function spawnReadyKernel(client: KernelClient, file: string, options: Lau
   const argv = options.argv ?? [TSRAY_BIN, "kernel", file];
   const child = spawn(process.execPath, argv, {
     cwd: options.cwd ?? process.cwd(),
-    env: options.env ?? process.env,
+    // as jupyter_client does: the kernel ends itself if this process dies without shutting it down
+    env: { ...(options.env ?? process.env), JPY_PARENT_PID: String(process.pid) },
     stdio: ["ignore", "ignore", options.stderr ?? "ignore"],
   });
   const died = exited(child).then(() => {

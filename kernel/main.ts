@@ -1,5 +1,6 @@
 import { readConnectionFile } from "./protocol/connection";
 import { ExecutorHost } from "./executor-host";
+import { parentToWatch, watchParent } from "./parent-watch";
 
 /** `tsray kernel <connection_file>`: what Jupyter starts. */
 export async function runKernel(connectionFile: string): Promise<void> {
@@ -10,8 +11,14 @@ export async function runKernel(connectionFile: string): Promise<void> {
   const executorStarting = executor.start();
   const { KernelServer } = await import("./server");
   const server = new KernelServer(info, executor);
+  const stopAndExit = () => void server.stop().then(() => process.exit(0));
   // Jupyter interrupts with SIGINT by default; the kernel passes it to the running cell.
   process.on("SIGINT", () => server.interrupt());
-  process.on("SIGTERM", () => void server.stop().then(() => process.exit(0)));
+  process.on("SIGTERM", stopAndExit);
+  const parent = parentToWatch();
+  watchParent(parent, () => {
+    process.stderr.write(`[tsray kernel] the process that started this kernel (pid ${parent.pid}) is gone; shutting down\n`);
+    stopAndExit();
+  });
   await server.start(executorStarting);
 }

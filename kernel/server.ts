@@ -1,6 +1,6 @@
 // The kernel process: speaks the Jupyter protocol over ZeroMQ and hands cells to the
-// executor process. Shell requests are answered one at a time, in order; control
-// requests (interrupt, shutdown, kernel_info) are answered at once, even while a cell runs.
+// executor process. Shell requests are answered one at a time, in order; so are control
+// requests (interrupt, shutdown, kernel_info), but at once, even while a cell runs.
 import { randomUUID } from "node:crypto";
 import { ConnectionInfo } from "./protocol/connection";
 import { KernelSockets, SerialSender } from "./protocol/sockets";
@@ -10,6 +10,7 @@ import type { CellOutput, CompleteOutcome, ExecuteOutcome, InspectOutcome } from
 import { History } from "./history";
 import { kernelInfo } from "./kernel-info";
 import { completeness } from "./is-complete";
+import { RequestQueue } from "./request-queue";
 
 type Channel = "shell" | "control";
 type Handler = (request: Message, channel: Channel) => Promise<void> | void;
@@ -31,8 +32,11 @@ export class KernelServer {
   private readonly senders: Record<"shell" | "control" | "stdin" | "iopub", SerialSender>;
   private readonly history = new History();
   private readonly cells = new Map<number, CellOrigin>();
-  private readonly shellQueue: Message[] = [];
-  private wakeShell: (() => void) | null = null;
+  private readonly queues: Record<Channel, RequestQueue> = {
+    shell: new RequestQueue((request) => this.handle(request, "shell")),
+    control: new RequestQueue((request) => this.handle(request, "control")),
+  };
+  private requestsInProgress = 0;
   private executionCount = 0;
   private pendingInput: { id: number } | null = null;
   private stopping = false;
@@ -62,10 +66,11 @@ export class KernelServer {
     void this.receive("control", this.sockets.control);
     void this.receive("shell", this.sockets.shell);
     void this.receiveInputReplies();
-    void this.processShellQueue();
-    this.publish("status", { execution_state: "starting" }, {});
+    void this.queues.shell.run();
+    void this.queues.control.run();
+    this.announce("starting");
     await this.adoptExecutorStart(executorStarting);
-    this.publish("status", { execution_state: "idle" }, {});
+    this.announce("idle");
   }
 
   interrupt(): void {
@@ -75,6 +80,8 @@ export class KernelServer {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.queues.shell.stop();
+    this.queues.control.stop();
     await this.executor.stop();
     this.sockets.close();
   }
@@ -85,9 +92,7 @@ export class KernelServer {
     try {
       for await (const frames of socket) {
         const message = this.decodeOrLog(frames, channel);
-        if (!message) continue;
-        if (channel === "control") void this.handle(message, "control");
-        else this.enqueueShell(message);
+        if (message) this.queues[channel].push(message);
       }
     } catch (error) {
       if (!this.stopping) this.log(`${channel} channel stopped: ${(error as Error).message}`);
@@ -104,29 +109,13 @@ export class KernelServer {
     }
   }
 
-  private enqueueShell(message: Message): void {
-    this.shellQueue.push(message);
-    this.wakeShell?.();
-  }
-
-  private async processShellQueue(): Promise<void> {
-    while (!this.stopping) {
-      const message = this.shellQueue.shift();
-      if (!message) {
-        await new Promise<void>((resolve) => (this.wakeShell = resolve));
-        this.wakeShell = null;
-        continue;
-      }
-      await this.handle(message, "shell");
-    }
-  }
-
   private async handle(request: Message, channel: Channel): Promise<void> {
     const handler = this.handlers[request.header.msg_type];
     if (!handler) {
       this.log(`ignored a ${request.header.msg_type} on ${channel}: not a request this kernel answers`);
       return;
     }
+    this.requestsInProgress++;
     this.publish("status", { execution_state: "busy" }, request.header);
     try {
       await handler(request, channel);
@@ -134,7 +123,18 @@ export class KernelServer {
       this.log(`failed to answer ${request.header.msg_type}: ${(error as Error).stack}`);
     } finally {
       this.publish("status", { execution_state: "idle" }, request.header);
+      this.requestsInProgress--;
     }
+  }
+
+  /**
+   * A state no request caused (the executor ready, or being replaced) is published only
+   * between requests: inside one's busy ... idle it would read as that request's end.
+   * The request's own idle tells the same soon after. (A control request's busy ... idle
+   * may still fall inside a running cell's: ipykernel answers control requests at once too.)
+   */
+  private announce(state: "starting" | "idle" | "restarting"): void {
+    if (this.requestsInProgress === 0) this.publish("status", { execution_state: state }, {});
   }
 
   // ---- sending -----------------------------------------------------------------------
@@ -216,12 +216,8 @@ export class KernelServer {
 
   /** After an error, cells already queued do not run (stop_on_error), as in IPython. */
   private abortQueuedCells(): void {
-    const queued = this.shellQueue.splice(0);
+    const queued = this.queues.shell.takeWaiting((message) => message.header.msg_type === "execute_request");
     for (const message of queued) {
-      if (message.header.msg_type !== "execute_request") {
-        this.shellQueue.push(message);
-        continue;
-      }
       this.publish("status", { execution_state: "busy" }, message.header);
       void this.reply(message, "shell", { status: "aborted", execution_count: this.executionCount });
       this.publish("status", { execution_state: "idle" }, message.header);
@@ -271,12 +267,8 @@ export class KernelServer {
       return;
     }
     this.log(`the executor process ${description}; starting a new one`);
-    this.publish("status", { execution_state: "restarting" }, {});
-    void this.startExecutor();
-  }
-
-  private startExecutor(): Promise<void> {
-    return this.adoptExecutorStart(this.executor.start());
+    this.announce("restarting");
+    void this.adoptExecutorStart(this.executor.start()).then(() => this.announce("idle"));
   }
 
   private adoptExecutorStart(starting: Promise<void>): Promise<void> {

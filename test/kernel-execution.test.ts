@@ -115,6 +115,16 @@ describe("kernel: executing cells", function () {
     expect(await ask("for (const x of xs) {")).to.deep.equal({ status: "incomplete", indent: "  " });
     expect(await ask("1 +* 2")).to.deep.equal({ status: "invalid" });
   });
+
+  it("answers invalid, not incomplete or complete, for code nothing appended can fix", async () => {
+    const ask = async (code: string) => (await session.kernel.client.request("shell", "is_complete_request", { code })).reply.content;
+    // a parse error before the open brace; `@@` (a decorator of a decorator); a JavaScript early error
+    for (const code of ["function ) {", "@@@", "let let = 1"]) expect(await ask(code), code).to.deep.equal({ status: "invalid" });
+    // what could still be completed stays incomplete, type errors stay complete (running shows them)
+    expect(await ask("@")).to.deep.equal({ status: "incomplete", indent: "" });
+    expect(await ask('const v: number = "s"')).to.deep.equal({ status: "complete" });
+    expect(await ask("await Promise.resolve(1)")).to.deep.equal({ status: "complete" });
+  });
 });
 
 describe("kernel: cells importing the notebook folder's own TypeScript modules", function () {

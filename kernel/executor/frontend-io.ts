@@ -2,7 +2,8 @@
 // input asks the frontend through the kernel's stdin channel.
 import { setDisplaySink } from "../../preload/display";
 import { setInputSource } from "../../preload/input";
-import { currentCell, emitOutput, sendToKernel } from "./cell-context";
+import { currentCell, emitOutput } from "./cell-context";
+import { sendToKernel } from "./to-kernel";
 
 export function installDisplaySink(): void {
   setDisplaySink({

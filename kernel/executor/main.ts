@@ -3,7 +3,8 @@
 import { inspect } from "node:util";
 import { CellExecutor } from "./tslab-executor";
 import { captureStandardStreams } from "./output-capture";
-import { emitOutput, runInCell, sendToKernel } from "./cell-context";
+import { emitOutput, runInCell } from "./cell-context";
+import { sendToKernel } from "./to-kernel";
 import { installStopRegistry, listenForInterrupts, startCell, stopInterruptedCell, throwIfInterrupted } from "./interrupts";
 import { rememberCell, scriptFilename } from "./cell-sources";
 import { ErrorReport, compileErrorReport, interruptionReport, isInterruption, runtimeErrorReport } from "./error-report";

@@ -58,7 +58,9 @@ class TsrayKernelTests(jupyter_kernel_test.KernelTests):
         "foo(1,",
         "const o = {\n  a: 1,",
     ]
-    invalid_code_samples = ["1 +* 2", "let = ;", ")", "const 1x = 2"]
+    # nothing appended can fix these: a parse error before the end, a decorated decorator,
+    # an early error of JavaScript's (TypeScript's parser takes the last two)
+    invalid_code_samples = ["1 +* 2", "let = ;", ")", "const 1x = 2", "function ) {", "@@@", "let let = 1"]
 
     # test_error: one `error` output, status "error"
     code_generate_error = 'throw new Error("x")'

@@ -9,6 +9,7 @@ killed by pid.
 """
 import os
 import queue
+import signal
 import subprocess
 import sys
 import tempfile
@@ -160,6 +161,55 @@ class KernelManagerTests(unittest.TestCase):
         self.assertEqual(prompts, ["who? "])
         self.assertIn(("stream", {"name": "stdout", "text": "hello tsray\n"}), outputs)
 
+    def outputs_of(self, code, limit):
+        """The cell's iopub outputs up to its idle status; fails once `limit` seconds have passed."""
+        msg_id = self.kc.execute(code)
+        deadline = time.monotonic() + limit
+        outputs = []
+        while time.monotonic() < deadline:
+            try:
+                msg = self.kc.get_iopub_msg(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                return outputs
+            if msg["msg_type"] not in ("status", "execute_input"):
+                outputs.append(msg)
+        self.fail(f"the cell was not done within {limit} s ({len(outputs)} outputs by then)")
+
+    def test_a_hundred_thousand_lines_arrive_in_few_messages(self):
+        # One stream message a console.log made these 100,000 messages, which a
+        # jupyter_client consumer reads for many minutes; ipykernel sends 3 or 4.
+        outputs = self.outputs_of("for (let i = 0; i < 100000; i++) console.log(i)", limit=60)
+        self.assertEqual({m["msg_type"] for m in outputs}, {"stream"})
+        self.assertEqual("".join(m["content"]["text"] for m in outputs), "".join(f"{i}\n" for i in range(100000)))
+        self.assertLessEqual(len(outputs), 100, "the lines should come batched")
+
+    def test_batched_text_keeps_its_place_among_other_outputs(self):
+        code = (
+            'console.log("a"); console.log("b"); display.text("shown"); console.log("c");\n'
+            'console.error("e1"); console.log("d"); console.error("e2"); console.log("f");\n'
+            'setTimeout(() => { throw new Error("between") }, 0); await new Promise((resolve) => setTimeout(resolve, 100));\n'
+            'console.log("g"); throw new Error("boom")'
+        )
+        seen = []
+        for msg in self.outputs_of(code, limit=TIMEOUT):
+            content = msg["content"]
+            if msg["msg_type"] == "stream" and seen and seen[-1][0] == content["name"]:
+                seen[-1] = (content["name"], seen[-1][1] + content["text"])  # however the text was split
+            elif msg["msg_type"] == "stream":
+                seen.append((content["name"], content["text"]))
+            else:
+                seen.append((msg["msg_type"], content.get("data", {}).get("text/plain", content.get("evalue"))))
+        expected = [
+            ("stdout", "a\nb\n"), ("display_data", "shown"), ("stdout", "c\n"),
+            ("stderr", "e1\n"), ("stdout", "d\n"), ("stderr", "e2\n"), ("stdout", "f\n"),
+            ("error", "between"), ("stdout", "g\n"), ("error", "boom"),
+        ]
+        self.assertEqual(seen, expected)
+
     def test_interrupt_and_restart(self):
         # interrupt_mode "signal": KernelManager sends SIGINT to the kernel's process group
         self.execute("let kept = 'still here'")
@@ -222,6 +272,69 @@ class KernelManagerTests(unittest.TestCase):
             if reply["parent_header"].get("msg_id") == msg_id:
                 return reply
         self.fail(f"no execute_reply within {TIMEOUT} s of the interrupt")
+
+
+# Run in a child Python: starts a kernel with KernelManager, runs a cell (so that its
+# executor is up), prints the kernel's pid and then waits to be killed.
+KERNEL_OWNER = """
+import sys, time
+from jupyter_client import KernelManager
+km = KernelManager(kernel_name=sys.argv[1], connection_file=sys.argv[2])
+km.start_kernel()
+kc = km.client()
+kc.start_channels()
+kc.wait_for_ready(timeout=float(sys.argv[3]))
+kc.execute_interactive("1 + 1", timeout=float(sys.argv[3]), output_hook=lambda msg: None)
+print(km.provisioner.process.pid, flush=True)
+time.sleep(3600)
+"""
+
+
+def child_pids(pid):
+    try:
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        return [int(child) for task in tasks for child in (task / "children").read_text().split()]
+    except OSError:
+        return []
+
+
+def running(pid):
+    """Exists and is not a zombie (an orphan's exit may be reaped late, or never, in a container)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2] != "Z"
+
+
+class OrphanedKernelTests(unittest.TestCase):
+    def test_kernel_ends_when_its_client_is_killed(self):
+        # ipykernel watches JPY_PARENT_PID (the KernelManager's process) and exits when it is
+        # gone; so must tsray, executor included, instead of running on, orphaned, forever.
+        with tempfile.TemporaryDirectory(prefix="tsray-orphan-") as tmp:
+            connection_file = os.path.join(tmp, "orphan.json")
+            owner = subprocess.Popen(
+                [sys.executable, "-c", KERNEL_OWNER, KERNEL_NAME, connection_file, str(STARTUP_TIMEOUT)],
+                stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, start_new_session=True,
+            )
+            kernel = []
+            try:
+                kernel = [int(owner.stdout.readline())]
+                kernel += child_pids(kernel[0])  # its executor
+                self.assertEqual(len(kernel), 2, "the kernel should have one child, its executor")
+                os.kill(owner.pid, signal.SIGKILL)
+                owner.wait(timeout=TIMEOUT)
+                deadline = time.monotonic() + 10
+                while any(map(running, kernel)) and time.monotonic() < deadline:
+                    time.sleep(0.2)
+                self.assertEqual([pid for pid in kernel if running(pid)], [], "still running 10 s after the client was killed")
+            finally:
+                owner.stdout.close()
+                stop_process_group(owner)
+                for pid in kernel:
+                    if running(pid):
+                        os.kill(pid, signal.SIGKILL)
+                kill_pids_mentioning(connection_file, grace=0)
 
 
 class ConsoleTests(unittest.TestCase):
