@@ -6,7 +6,7 @@
 // back when it dies: killed, terminated, its constructor failed, or its thread crashed.
 import type { AsyncResource } from "node:async_hooks";
 import { Encoded, refIdOf, refIdsIn } from "./codec";
-import { makeTaskError, RayActorError, ThrownInfo, WorkerCrashedError } from "./errors";
+import { makeTaskError, OutOfMemoryError, RayActorError, ThrownInfo, WorkerCrashedError } from "./errors";
 import { newObjectId } from "./ids";
 import { ObjectRef } from "./object-ref";
 import type { ObjectStore } from "./object-store";
@@ -15,6 +15,7 @@ import type { Shipment } from "./shipping/ship";
 import type { RefCounts } from "./ref-counts";
 import type { Timeline } from "./timeline";
 import { WorkerSlot } from "./worker-pool";
+import { outOfMemory, WorkerDeath } from "./worker-death";
 
 /** What the actor table needs of the driver. */
 export interface ActorHost {
@@ -23,6 +24,8 @@ export interface ActorHost {
   /** A queued call holds its ref arguments, as a queued task does (ref-counts.ts). */
   readonly refs: RefCounts;
   readonly logToDriver: boolean;
+  /** Each actor thread's heap limit (worker-pool.ts). */
+  readonly workerHeapMb: number;
   /** The async context (the cell) submitting now: where a call's console output goes. */
   context(): AsyncResource;
   /** Nested `ray.*` calls made inside an actor's methods, handled as a task's are. */
@@ -116,8 +119,8 @@ export class ActorTable {
     const slot = new WorkerSlot(this.nextThread++, {
       message: (s, message) => this.onMessage(actor, s, message),
       ready: () => {},
-      exit: (_s, reason) => this.die(actor, "its thread died unexpectedly", new WorkerCrashedError(`the thread of actor ${actor.name} (${reason})`)),
-    });
+      exit: (_s, death) => this.die(actor, "its thread died unexpectedly", this.threadDeathError(actor, death)),
+    }, this.host.workerHeapMb);
     actor.slot = slot;
     slot.start();
     // The port keeps what is posted before the thread connects.
@@ -283,6 +286,11 @@ export class ActorTable {
     }
     for (const dep of call.deps) this.host.refs.release(dep.id);
     call.deps = NO_DEPS;
+  }
+
+  private threadDeathError(actor: Actor, death: WorkerDeath): Error {
+    if (!outOfMemory(death)) return new WorkerCrashedError(`the thread of actor ${actor.name} (${death.reason})`);
+    return new OutOfMemoryError(`The thread of actor ${actor.name} ran out of memory: its heap reached the limit of ${this.host.workerHeapMb} MB (raise it with ray.init({ workerHeapMb }))`);
   }
 
   private deathError(actor: Actor): RayActorError {

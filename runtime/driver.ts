@@ -3,7 +3,7 @@
 import { AsyncResource, executionAsyncId } from "node:async_hooks";
 import { availableParallelism, hostname } from "node:os";
 import { decode, Encoded, refIdOf, refIdsIn } from "./codec";
-import { GetTimeoutError, makeTaskError, RayActorError, RayError, TaskCancelledError, WorkerCrashedError } from "./errors";
+import { GetTimeoutError, makeTaskError, OutOfMemoryError, RayActorError, RayError, TaskCancelledError, WorkerCrashedError } from "./errors";
 import { ActorSummary, ActorTable } from "./actors";
 import type { Backend } from "./backend";
 import { setBackend } from "./backend";
@@ -13,7 +13,8 @@ import { ObjectStore } from "./object-store";
 import { RefCounts } from "./ref-counts";
 import type { FromWorker, SubmitOptions, TaskMessage, TaskResult } from "./protocol";
 import type { Shipment, ShippedData, ShippedFunction } from "./shipping/ship";
-import { WorkerSlot } from "./worker-pool";
+import { defaultHeapMb, WorkerSlot } from "./worker-pool";
+import { deathNotice, outOfMemory, TaskFate, whereThrown, WorkerDeath } from "./worker-death";
 import { claim, PREFETCH_WINDOW, TaskDurations } from "./prefetch";
 import { TaskQueue } from "./task-queue";
 import { TimelineEvent, Timeline } from "./timeline";
@@ -26,6 +27,8 @@ export interface InitOptions {
   dashboard?: boolean;
   dashboardHost?: string;
   dashboardPort?: number;
+  /** Each worker's (and actor's) V8 heap limit in MB (default: half the memory shared among the workers, at least 256). */
+  workerHeapMb?: number;
 }
 
 interface Task {
@@ -67,6 +70,7 @@ export class Driver implements Backend {
   readonly timeline = new Timeline();
   readonly totalCpus: number;
   readonly customResources: Record<string, number>;
+  readonly workerHeapMb: number;
   private freeCpus: number;
   private readonly freeResources: Record<string, number>;
   private readonly queue = new TaskQueue<Task>((task) => task.state === "queued");
@@ -91,12 +95,15 @@ export class Driver implements Backend {
     this.freeCpus = this.totalCpus;
     this.customResources = { ...(options.resources ?? {}) };
     this.freeResources = { ...this.customResources };
+    this.workerHeapMb = options.workerHeapMb ?? defaultHeapMb(Math.ceil(this.totalCpus));
+    if (!(this.workerHeapMb >= 16)) throw new RangeError(`workerHeapMb must be a number of MB >= 16, got ${String(options.workerHeapMb)}`);
     for (let i = 0; i < Math.ceil(this.totalCpus); i++) this.addWorker();
     this.actors = new ActorTable({
       store: this.store,
       timeline: this.timeline,
       refs: this.refs,
       logToDriver: options.logToDriver !== false,
+      workerHeapMb: this.workerHeapMb,
       context: () => this.contextResource(),
       forward: (slot, message) => this.onMessage(slot, message),
       release: (held) => {
@@ -111,8 +118,8 @@ export class Driver implements Backend {
     const slot = new WorkerSlot(this.nextWorker++, {
       message: (s, m) => this.onMessage(s, m),
       ready: () => this.schedule(),
-      exit: (s, reason) => this.onExit(s, reason),
-    });
+      exit: (s, death) => this.onExit(s, death),
+    }, this.workerHeapMb);
     this.slots.push(slot);
     slot.start();
     if (this.active > 0) slot.ref();
@@ -334,6 +341,7 @@ export class Driver implements Backend {
     task.cell = cell;
     task.prefetched = prefetched;
     task.startedAt = Date.now();
+    slot.lastContext = task.context;
     if (!prefetched) this.acquire(task, 1);
     slot.assigned.push(task.id);
     const fn = task.shipment.fn;
@@ -418,34 +426,61 @@ export class Driver implements Backend {
     if (at >= 0) this.slots.splice(at, 1);
   }
 
-  private onExit(slot: WorkerSlot, reason: string): void {
+  /** `expected`: ended on purpose (a forced cancel), so not reported as a death. */
+  private onExit(slot: WorkerSlot, death: WorkerDeath, expected = false): void {
     if (!this.slots.includes(slot)) return;
     this.removeSlot(slot);
     // Prefetched tasks it never started go back to the queue, no retry spent.
     this.requeue(this.takeBack(slot));
+    const running = slot.assigned.length > 0 ? this.tasks.get(slot.assigned[0]) : undefined;
+    const fates: TaskFate[] = [];
     for (const id of [...slot.assigned]) {
       const task = this.tasks.get(id);
-      if (!task) continue;
-      if (task.cancelled) {
-        this.finish(task, { error: new TaskCancelledError(`ray::${task.name}()`) });
-      } else if (task.options.maxRetries === -1 || task.retries < task.options.maxRetries) {
-        task.retries++;
-        if (!slot.lending && !task.prefetched) this.acquire(task, -1);
-        Object.assign(task, { state: "queued", slot: undefined, cell: undefined, prefetched: false });
-        this.queue.unshift([task]);
-      } else {
-        task.slot = slot;
-        if (task.prefetched) this.acquire(task, 1); // finish releases what a task holds
-        this.finish(task, { error: new WorkerCrashedError(`worker ${slot.index} (${reason}), running ray::${task.name}()`) });
-      }
+      if (task) fates.push(this.afterWorkerDeath(task, slot, death));
     }
     slot.assigned.length = 0;
+    let replaced = false;
     if (!this.stopped && !slot.terminating) {
       // A dead worker is replaced, unless it was an extra one lent for a blocked task.
       const base = this.slots.filter((s) => !s.terminating).length;
-      if (base < Math.ceil(this.totalCpus)) this.addWorker();
+      if ((replaced = base < Math.ceil(this.totalCpus))) this.addWorker();
     }
+    if (!expected && !slot.terminating && !this.stopped) this.announceDeath(slot, death, fates, running, replaced);
     this.schedule();
+  }
+
+  /** A task its worker died under: cancelled, failed (out of memory, or no retry left), or queued again. */
+  private afterWorkerDeath(task: Task, slot: WorkerSlot, death: WorkerDeath): TaskFate {
+    const name = `ray::${task.name}()`;
+    if (task.cancelled) {
+      this.finish(task, { error: new TaskCancelledError(name) });
+      return { task: name, outcome: "failed", error: "TaskCancelledError" };
+    }
+    const retry = !outOfMemory(death) && (task.options.maxRetries === -1 || task.retries < task.options.maxRetries);
+    if (retry) {
+      task.retries++;
+      if (!slot.lending && !task.prefetched) this.acquire(task, -1);
+      Object.assign(task, { state: "queued", slot: undefined, cell: undefined, prefetched: false });
+      this.queue.unshift([task]);
+      return { task: name, outcome: "retried", attempt: task.retries, maxRetries: task.options.maxRetries };
+    }
+    task.slot = slot;
+    if (task.prefetched) this.acquire(task, 1); // finish releases what a task holds
+    const error = outOfMemory(death)
+      ? new OutOfMemoryError(`${name} (pid=${process.pid}, worker=${slot.index}) ran out of memory: its worker's heap reached the limit of ${this.workerHeapMb} MB, so the worker was stopped. Use less memory in the task, or raise the limit with ray.init({ workerHeapMb }).`)
+      : new WorkerCrashedError(`worker ${slot.index} (${death.reason}), running ${name}`);
+    this.finish(task, { error });
+    return { task: name, outcome: "failed", error: error.name };
+  }
+
+  /** On stderr, in the cell that submitted the task running on it (or the latest one it ran), as Ray prints worker deaths. */
+  private announceDeath(slot: WorkerSlot, death: WorkerDeath, fates: TaskFate[], running: Task | undefined, replaced: boolean): void {
+    const where = death.error?.stack ? whereThrown(death.error.stack, (id) => this.functions.get(id)) : undefined;
+    const line = deathNotice(slot.index, death, fates, where, replaced);
+    const context = running?.context ?? slot.lastContext;
+    const print = () => process.stderr.write(line);
+    if (context) context.runInAsyncScope(print);
+    else print();
   }
 
   private onMessage(slot: WorkerSlot, message: FromWorker): void {
@@ -620,7 +655,7 @@ export class Driver implements Backend {
     } else if (force && task.slot) {
       task.cancelled = "force";
       const slot = task.slot;
-      this.onExit(slot, "cancelled with force");
+      this.onExit(slot, { reason: "cancelled with force" }, true);
       void slot.terminate();
     }
   }

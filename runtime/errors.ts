@@ -36,6 +36,9 @@ export class WorkerCrashedError extends RayError {
   }
 }
 
+/** A worker ran out of memory while running the task (Ray's memory monitor kills it so). */
+export class OutOfMemoryError extends RayError {}
+
 /** What a worker reports of the error a task threw. */
 export interface ThrownInfo {
   name: string;
@@ -104,4 +107,4 @@ export function makeTaskError(task: string, info: ThrownInfo, where: string): Ra
   return error;
 }
 
-export const exceptions = { RayError, RayTaskError, GetTimeoutError, TaskCancelledError, RayActorError, WorkerCrashedError };
+export const exceptions = { RayError, RayTaskError, GetTimeoutError, TaskCancelledError, RayActorError, WorkerCrashedError, OutOfMemoryError };

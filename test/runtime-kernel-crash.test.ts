@@ -1,7 +1,8 @@
 // A task that ends its worker (process.exit in a worker thread) inside the kernel: the
-// cell gets WorkerCrashedError, the kernel lives on, and the runtime stays usable.
+// cell gets WorkerCrashedError, the kernel lives on, and the runtime stays usable. A
+// worker killed after its task returned is reported in the cell that submitted the task.
 import { expect } from "chai";
-import { sharedTestKernel, resultText } from "./support/kernel";
+import { sharedTestKernel, resultText, ofType } from "./support/kernel";
 
 describe("runtime in the kernel: a crashing task", function () {
   const session = sharedTestKernel();
@@ -16,5 +17,19 @@ describe("runtime in the kernel: a crashing task", function () {
     const after = await run("const inc = ray.remote((x: number) => x + 1);\nawait ray.get(inc.remote(41))");
     expect(after.reply.content.status).to.equal("ok");
     expect(resultText(after.messages)).to.equal("42");
+  });
+
+  it("reports in the cell a worker killed by a timer its task left behind, and the task retried there", async () => {
+    const code = [
+      "const leaves = ray.remote(function leaves() { setTimeout(function lateTimer() { throw new RangeError('late timer'); }, 200); return 1; });",
+      "const naps = ray.remote(async function naps() { await new Promise((r) => setTimeout(r, 1500)); return 2; });",
+      "await ray.get(leaves.remote());",
+      "await ray.get(naps.remote())",
+    ].join("\n");
+    const { reply, messages } = await run(code);
+    expect(reply.content.status).to.equal("ok");
+    expect(resultText(messages)).to.equal("2");
+    const stderr = ofType(messages, "stream").filter((m) => m.content.name === "stderr").map((m) => m.content.text).join("");
+    expect(stderr).to.match(/\(raylet\) worker \d+ \(pid=\d+\) died: RangeError: late timer \(at Timeout\.lateTimer .*__cell\d+__\.\w+:\d+:\d+\)\); ray::naps\(\) was running on it and is retried \(1\/3\)/);
   });
 });
