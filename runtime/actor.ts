@@ -12,7 +12,7 @@ import { RayError } from "./errors";
 import { randomHex } from "./ids";
 import type { ObjectRef } from "./object-ref";
 import { TERMINATE } from "./protocol";
-import type { RefsFor, RemoteArgs } from "./remote-function";
+import { checkNumCpus, RefsFor, RemoteArgs } from "./remote-function";
 import { ship } from "./shipping/ship";
 
 export interface ActorOptions {
@@ -126,7 +126,7 @@ function encodeArgs(args: unknown[], where: string): Encoded[] {
 function checkOptions(options: ActorOptions): void {
   const known = new Set(["numCpus", "resources", "name"]);
   for (const key of Object.keys(options)) if (!known.has(key)) throw new TypeError(`ray.remote(class): unknown option '${key}' (known: ${[...known].join(", ")})`);
-  if (options.numCpus !== undefined && !(typeof options.numCpus === "number" && options.numCpus >= 0)) throw new RangeError(`numCpus must be a number >= 0, got ${String(options.numCpus)}`);
+  checkNumCpus(options.numCpus);
 }
 
 export class ActorClass<C extends Constructor = Constructor> {

@@ -14,7 +14,7 @@ import { ActorCallMessage, FromWorker, SubmitOptions, TaskResult, TERMINATE, ToW
 import type { Shipment } from "./shipping/ship";
 import type { RefCounts } from "./ref-counts";
 import type { Timeline } from "./timeline";
-import { WorkerSlot } from "./worker-pool";
+import { WorkerConfig, WorkerSlot } from "./worker-pool";
 import { outOfMemory, WorkerDeath } from "./worker-death";
 
 /** What the actor table needs of the driver. */
@@ -24,8 +24,8 @@ export interface ActorHost {
   /** A queued call holds its ref arguments, as a queued task does (ref-counts.ts). */
   readonly refs: RefCounts;
   readonly logToDriver: boolean;
-  /** Each actor thread's heap limit (worker-pool.ts). */
-  readonly workerHeapMb: number;
+  /** What each actor thread is started with (its heap limit, the cluster's resources). */
+  readonly workerConfig: WorkerConfig;
   /** The async context (the cell) submitting now: where a call's console output goes. */
   context(): AsyncResource;
   /** Nested `ray.*` calls made inside an actor's methods, handled as a task's are. */
@@ -120,7 +120,7 @@ export class ActorTable {
       message: (s, message) => this.onMessage(actor, s, message),
       ready: () => {},
       exit: (_s, death) => this.die(actor, "its thread died unexpectedly", this.threadDeathError(actor, death)),
-    }, this.host.workerHeapMb);
+    }, this.host.workerConfig);
     actor.slot = slot;
     slot.start();
     // The port keeps what is posted before the thread connects.
@@ -290,7 +290,7 @@ export class ActorTable {
 
   private threadDeathError(actor: Actor, death: WorkerDeath): Error {
     if (!outOfMemory(death)) return new WorkerCrashedError(`the thread of actor ${actor.name} (${death.reason})`);
-    return new OutOfMemoryError(`The thread of actor ${actor.name} ran out of memory: its heap reached the limit of ${this.host.workerHeapMb} MB (raise it with ray.init({ workerHeapMb }))`);
+    return new OutOfMemoryError(`The thread of actor ${actor.name} ran out of memory: its heap reached the limit of ${this.host.workerConfig.heapMb} MB (raise it with ray.init({ workerHeapMb }))`);
   }
 
   private deathError(actor: Actor): RayActorError {

@@ -2,6 +2,7 @@
 // accounting, and the worker pool, in the main thread of the process that calls `init`.
 import { AsyncResource, executionAsyncId } from "node:async_hooks";
 import { availableParallelism, hostname } from "node:os";
+import { ClusterShare, freeResources, newClusterShare, publishFree, setCluster } from "./cluster-info";
 import { decode, Encoded, refIdOf, refIdsIn } from "./codec";
 import { GetTimeoutError, makeTaskError, OutOfMemoryError, RayActorError, RayError, TaskCancelledError, WorkerCrashedError } from "./errors";
 import { ActorSummary, ActorTable } from "./actors";
@@ -13,7 +14,7 @@ import { ObjectStore } from "./object-store";
 import { RefCounts } from "./ref-counts";
 import type { FromWorker, SubmitOptions, TaskMessage, TaskResult } from "./protocol";
 import type { Shipment, ShippedData, ShippedFunction } from "./shipping/ship";
-import { defaultHeapMb, WorkerSlot } from "./worker-pool";
+import { defaultHeapMb, WorkerConfig, WorkerSlot } from "./worker-pool";
 import { deathNotice, outOfMemory, TaskFate, whereThrown, WorkerDeath } from "./worker-death";
 import { claim, PREFETCH_WINDOW, TaskDurations } from "./prefetch";
 import { TaskQueue } from "./task-queue";
@@ -59,6 +60,8 @@ interface Task {
 }
 
 const EPSILON = 1e-9;
+/** The pool grows to at most max(8, twice its base) workers for 0-CPU tasks (as Ray starts more workers for them). */
+const MIN_WORKER_CAP = 8;
 
 export class Driver implements Backend {
   /** Who holds each object: what nothing holds any more leaves the store (ref-counts.ts). */
@@ -71,6 +74,11 @@ export class Driver implements Backend {
   readonly totalCpus: number;
   readonly customResources: Record<string, number>;
   readonly workerHeapMb: number;
+  readonly cluster: ClusterShare;
+  private readonly workerConfig: WorkerConfig;
+  /** The workers kept in the pool: one per CPU, at least one (extra ones start for 0-CPU tasks and lent CPUs). */
+  readonly baseWorkers: number;
+  private readonly maxWorkers: number;
   private freeCpus: number;
   private readonly freeResources: Record<string, number>;
   private readonly queue = new TaskQueue<Task>((task) => task.state === "queued");
@@ -91,19 +99,23 @@ export class Driver implements Backend {
 
   constructor(readonly options: InitOptions) {
     this.totalCpus = options.numCpus ?? availableParallelism();
-    if (!(this.totalCpus > 0)) throw new RangeError(`numCpus must be > 0, got ${String(options.numCpus)}`);
+    if (!(this.totalCpus >= 0)) throw new RangeError(`numCpus must be a number >= 0, got ${String(options.numCpus)}`);
+    this.baseWorkers = Math.max(1, Math.ceil(this.totalCpus));
+    this.maxWorkers = Math.max(MIN_WORKER_CAP, 2 * this.baseWorkers);
     this.freeCpus = this.totalCpus;
     this.customResources = { ...(options.resources ?? {}) };
     this.freeResources = { ...this.customResources };
-    this.workerHeapMb = options.workerHeapMb ?? defaultHeapMb(Math.ceil(this.totalCpus));
+    this.workerHeapMb = options.workerHeapMb ?? defaultHeapMb(this.baseWorkers);
     if (!(this.workerHeapMb >= 16)) throw new RangeError(`workerHeapMb must be a number of MB >= 16, got ${String(options.workerHeapMb)}`);
-    for (let i = 0; i < Math.ceil(this.totalCpus); i++) this.addWorker();
+    this.cluster = newClusterShare(this.nodeId, hostname(), this.totalCpus, this.customResources);
+    this.workerConfig = { heapMb: this.workerHeapMb, cluster: this.cluster };
+    for (let i = 0; i < this.baseWorkers; i++) this.addWorker();
     this.actors = new ActorTable({
       store: this.store,
       timeline: this.timeline,
       refs: this.refs,
       logToDriver: options.logToDriver !== false,
-      workerHeapMb: this.workerHeapMb,
+      workerConfig: this.workerConfig,
       context: () => this.contextResource(),
       forward: (slot, message) => this.onMessage(slot, message),
       release: (held) => {
@@ -119,7 +131,7 @@ export class Driver implements Backend {
       message: (s, m) => this.onMessage(s, m),
       ready: () => this.schedule(),
       exit: (s, death) => this.onExit(s, death),
-    }, this.workerHeapMb);
+    }, this.workerConfig);
     this.slots.push(slot);
     slot.start();
     if (this.active > 0) slot.ref();
@@ -222,6 +234,7 @@ export class Driver implements Backend {
   private acquire(task: Pick<Task, "options">, sign: 1 | -1): void {
     this.freeCpus -= sign * task.options.numCpus;
     for (const [name, amount] of Object.entries(task.options.resources)) this.freeResources[name] = (this.freeResources[name] ?? 0) - sign * amount;
+    publishFree(this.cluster, this.freeCpus, this.freeResources);
   }
 
   private idleSlot(): WorkerSlot | undefined {
@@ -268,6 +281,8 @@ export class Driver implements Backend {
 
   /** Starts queued tasks, in order, as far as their arguments, CPUs and idle workers allow. */
   private startOnIdleSlots(batches: Map<WorkerSlot, TaskMessage[]>): void {
+    // Each worker still starting will take one of the tasks left waiting for a worker.
+    let starting = this.slots.filter((slot) => !slot.ready && !slot.terminating).length;
     this.queue.scan((task) => {
       // Nothing further can start: stop scanning (the queue may hold 200,000 tasks).
       if (this.freeCpus <= EPSILON && task.options.numCpus > 0) return false;
@@ -276,9 +291,11 @@ export class Driver implements Backend {
         this.startActor(task);
         return true;
       }
-      const slot = this.idleSlot() ?? this.extraWorkerIfLending();
-      if (!slot) return false;
-      if (slot.ready) this.start(task, slot, batches, false);
+      const slot = this.idleSlot();
+      if (slot) this.start(task, slot, batches, false);
+      else if (starting > 0) starting--;
+      else if (this.mayAddWorker(task)) this.addWorker();
+      else return false;
       return true;
     });
   }
@@ -324,12 +341,14 @@ export class Driver implements Backend {
     this.queue.unshift(tasks.sort((a, b) => a.id - b.id));
   }
 
-  /** A task blocked in `get` lends its CPU; if every worker is taken, another worker runs the next task. */
-  private extraWorkerIfLending(): WorkerSlot | undefined {
-    const lending = this.slots.filter((slot) => slot.lending).length;
-    const starting = this.slots.some((slot) => !slot.ready && !slot.terminating);
-    if (lending === 0 || starting) return undefined;
-    return this.addWorker();
+  /**
+   * Every worker is taken: another one starts for a task that needs no CPU (up to the cap,
+   * as Ray starts more workers for them), or runs on a CPU lent by a task blocked in `get`.
+   */
+  private mayAddWorker(task: Task): boolean {
+    if (task.options.numCpus === 0) return this.slots.length < this.maxWorkers;
+    // One at a time: the lent CPUs are taken only when the task starts, so more would overshoot.
+    return this.slots.some((slot) => slot.lending) && !this.slots.some((slot) => !slot.ready && !slot.terminating);
   }
 
   /** Sends the task to the slot; a prefetched one acquires nothing (the CPU passes to it). */
@@ -443,7 +462,7 @@ export class Driver implements Backend {
     if (!this.stopped && !slot.terminating) {
       // A dead worker is replaced, unless it was an extra one lent for a blocked task.
       const base = this.slots.filter((s) => !s.terminating).length;
-      if ((replaced = base < Math.ceil(this.totalCpus))) this.addWorker();
+      if ((replaced = base < this.baseWorkers)) this.addWorker();
     }
     if (!expected && !slot.terminating && !this.stopped) this.announceDeath(slot, death, fates, running, replaced);
     this.schedule();
@@ -684,14 +703,7 @@ export class Driver implements Backend {
   }
 
   availableResources(): Record<string, number> {
-    const out: Record<string, number> = {};
-    if (this.freeCpus > EPSILON) out.CPU = Math.round(this.freeCpus * 1e4) / 1e4;
-    for (const [name, amount] of Object.entries(this.freeResources)) if (amount > EPSILON) out[name] = amount;
-    return out;
-  }
-
-  hostname(): string {
-    return hostname();
+    return freeResources(this.cluster);
   }
 
   async shutdown(): Promise<void> {
@@ -718,6 +730,7 @@ export function currentDriver(): Driver | undefined {
 export function startDriver(options: InitOptions): Driver {
   driver = new Driver(options);
   setBackend(driver);
+  setCluster(driver.cluster);
   return driver;
 }
 
@@ -725,6 +738,7 @@ export function stopDriver(): Driver | undefined {
   const stopping = driver;
   driver = undefined;
   setBackend(undefined);
+  setCluster(undefined);
   return stopping;
 }
 

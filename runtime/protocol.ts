@@ -3,6 +3,7 @@
 import type { Encoded } from "./codec";
 import type { ThrownInfo } from "./errors";
 import type { ShippedData, ShippedFunction } from "./shipping/ship";
+import type { ClusterShare } from "./cluster-info";
 
 export interface TaskMessage {
   task: number;
@@ -48,6 +49,7 @@ export interface ActorCallMessage {
 
 export type ToWorker =
   | { t: "claims"; cells: Int32Array }
+  | { t: "cluster"; cluster: ClusterShare }
   | { t: "actor.create"; fn: ShippedFunction; data: ShippedData[]; args: Encoded[] }
   | { t: "actor.calls"; calls: ActorCallMessage[] }
   | { t: "tasks"; tasks: TaskMessage[] }

@@ -7,6 +7,7 @@ import type { AsyncResource } from "node:async_hooks";
 import type { FromWorker, TaskMessage, ToWorker } from "./protocol";
 import { ClaimCells } from "./prefetch";
 import type { WorkerDeath } from "./worker-death";
+import type { ClusterShare } from "./cluster-info";
 
 type ThreadsModule = typeof import("threads");
 
@@ -43,6 +44,14 @@ export function defaultHeapMb(workers: number): number {
   return Math.max(MIN_HEAP_MB, Math.floor(totalmem() / 2 ** 20 / 2 / Math.max(1, workers)));
 }
 
+/** What every worker thread (pool worker or actor) is started with. */
+export interface WorkerConfig {
+  /** The thread's V8 heap limit; reaching it ends the thread (ERR_WORKER_OUT_OF_MEMORY). */
+  heapMb: number;
+  /** What `ray.clusterResources()` and the like read inside tasks (cluster-info.ts). */
+  cluster: ClusterShare;
+}
+
 export interface WorkerEvents {
   message(slot: WorkerSlot, message: FromWorker): void;
   ready(slot: WorkerSlot): void;
@@ -64,13 +73,12 @@ export class WorkerSlot {
   private port?: MessagePort;
   private worker?: import("worker_threads").Worker;
 
-  /** `heapMb`: the thread's V8 heap limit; reaching it ends the thread (ERR_WORKER_OUT_OF_MEMORY). */
-  constructor(readonly index: number, private readonly events: WorkerEvents, private readonly heapMb: number) {}
+  constructor(readonly index: number, private readonly events: WorkerEvents, private readonly config: WorkerConfig) {}
 
   start(): void {
     const { spawn, Worker, Transfer } = loadThreads();
     const worker = withoutThreadsSignalHandlers(
-      () => new Worker("./worker/main.js", { resourceLimits: { maxOldGenerationSizeMb: this.heapMb } } as never)
+      () => new Worker("./worker/main.js", { resourceLimits: { maxOldGenerationSizeMb: this.config.heapMb } } as never)
     ) as unknown as import("worker_threads").Worker;
     this.worker = worker;
     worker.on("exit", (code) => this.events.exit(this, { reason: this.terminating ? "terminated" : `exit code ${code}` }));
@@ -80,6 +88,7 @@ export class WorkerSlot {
     this.port = port1;
     port1.on("message", (message: FromWorker) => this.events.message(this, message));
     port1.postMessage({ t: "claims", cells: this.claims.cells } satisfies ToWorker);
+    port1.postMessage({ t: "cluster", cluster: this.config.cluster } satisfies ToWorker);
     spawn(worker as never)
       .then((thread) => (thread as unknown as { connect(port: unknown): Promise<void> }).connect(Transfer(port2 as never, [port2 as never])))
       .then(() => {

@@ -14,6 +14,7 @@ import { setBackend } from "../backend";
 import { remoteFromShipment } from "../remote-function";
 import { claim } from "../prefetch";
 import { ActorRunner } from "./actor";
+import { setCluster } from "../cluster-info";
 
 const functions = new Map<number, { shipped: ShippedFunction; entry?: Function; factory: Function; require: NodeJS.Require }>();
 let port: MessagePort;
@@ -151,6 +152,7 @@ expose({
         for (const task of message.tasks) queue.push(task);
         void drain();
       } else if (message.t === "claims") claims = message.cells;
+      else if (message.t === "cluster") setCluster(message.cluster);
       else if (message.t === "actor.create" || message.t === "actor.calls") {
         actor ??= new ActorRunner({
           load: (fn, data) => functionFor({ fn, data }),
