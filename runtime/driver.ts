@@ -225,8 +225,13 @@ export class Driver implements Backend {
     });
   }
 
+  /** What must be free for it to start: its CPUs, or more for a default actor (protocol.ts). */
+  private cpusToPlace(task: Task): number {
+    return Math.max(task.options.numCpus, task.options.placementCpus ?? 0);
+  }
+
   private fits(task: Task): boolean {
-    if (task.options.numCpus > this.freeCpus + EPSILON) return false;
+    if (this.cpusToPlace(task) > this.freeCpus + EPSILON) return false;
     for (const [name, amount] of Object.entries(task.options.resources)) if (!((this.freeResources[name] ?? 0) + EPSILON >= amount)) return false;
     return true;
   }
@@ -285,7 +290,7 @@ export class Driver implements Backend {
     let starting = this.slots.filter((slot) => !slot.ready && !slot.terminating).length;
     this.queue.scan((task) => {
       // Nothing further can start: stop scanning (the queue may hold 200,000 tasks).
-      if (this.freeCpus <= EPSILON && task.options.numCpus > 0) return false;
+      if (this.freeCpus <= EPSILON && this.cpusToPlace(task) > 0) return false;
       if (!this.argumentsReady(task) || !this.fits(task)) return true;
       if (task.actor !== undefined) {
         this.startActor(task);
@@ -545,6 +550,8 @@ export class Driver implements Backend {
         return;
       case "actor.kill":
         return this.killActor(message.actor);
+      case "actor.new":
+        return this.createActor(message.actor, { fn: message.fn, data: message.data }, message.args, message.options);
     }
   }
 
@@ -590,7 +597,7 @@ export class Driver implements Backend {
     this.actors.kill(id);
   }
 
-  /** Its CPUs fit: they are the actor's until it dies (the actor table gives them back). */
+  /** Its CPUs fit: those it holds are the actor's until it dies (the actor table gives them back). */
   private startActor(task: Task): void {
     this.acquire(task, 1);
     this.tasks.delete(task.id);

@@ -1,6 +1,7 @@
 // Resources as Ray counts them: a 0-CPU node and 0-CPU tasks (which get workers of their
-// own beyond the CPU count), Ray's rule for CPU quantities, and the resource calls
-// inside tasks.
+// own beyond the CPU count), Ray's rule for CPU quantities, the resource calls inside
+// tasks; actors' CPUs (a default actor needs one to be placed and holds none), and actors
+// created inside tasks.
 import { expect } from "chai";
 import * as ray from "../runtime";
 import { time } from "../preload/time";
@@ -10,6 +11,19 @@ const threadAfterSleep = (s: number) => {
   return (require("node:worker_threads") as typeof import("node:worker_threads")).threadId;
 };
 const double = (x: number) => 2 * x;
+export class Tally {
+  total = 0;
+  add(x: number): number {
+    return (this.total += x);
+  }
+}
+// Exported: tasks reach a plain module's remote functions and actor classes through its exports.
+export const TallyActor = ray.remote(Tally);
+export const makesAnActor = ray.remote(async (start: number) => {
+  const tally = TallyActor.remote();
+  await tally.add.remote(start);
+  return { handle: tally, total: await ray.get(tally.add.remote(1)) };
+});
 const resourcesInside = () => ({ available: ray.availableResources(), cluster: ray.clusterResources(), node: ray.nodes()[0].NodeID });
 
 describe("runtime: resources", function () {
@@ -46,4 +60,40 @@ describe("runtime: resources", function () {
     expect(inside.cluster).to.deep.equal(ray.clusterResources());
     expect(inside.node).to.equal(ray.nodes()[0].NodeID);
   });
+
+  it("places default actors on a 1-CPU node without holding its CPU; an explicit numCpus is held", async () => {
+    ray.init({ numCpus: 1, dashboard: false });
+    const tallies = [1, 2, 3].map(() => TallyActor.remote());
+    const totals = await ray.get(tallies.map((t, i) => t.add.remote(i)), { timeout: 30 });
+    expect(totals).to.deep.equal([0, 1, 2]);
+    expect(ray.availableResources().CPU).to.equal(1);
+    const held = TallyActor.options({ numCpus: 1 }).remote();
+    await ray.get(held.add.remote(1));
+    expect(ray.availableResources().CPU).to.equal(undefined);
+    ray.kill(held);
+    expect(ray.availableResources().CPU).to.equal(1);
+  });
+
+  it("keeps a default actor pending on a 0-CPU node (it needs a CPU to be placed, as Ray); a 0-CPU one runs", async () => {
+    ray.init({ numCpus: 0, dashboard: false });
+    const free = TallyActor.options({ numCpus: 0 }).remote();
+    expect(await ray.get(free.add.remote(5))).to.equal(5);
+    const pending = TallyActor.remote();
+    await expectTimeout(ray.get(pending.add.remote(1), { timeout: 0.3 }));
+  });
+
+  it("creates an actor inside a task; its handle works in the task and in the driver", async () => {
+    ray.init({ numCpus: 2, dashboard: false });
+    const { handle, total } = await ray.get(makesAnActor.remote(10));
+    expect(total).to.equal(11);
+    expect(await ray.get(handle.add.remote(1))).to.equal(12);
+  });
 });
+
+async function expectTimeout(promise: Promise<unknown>): Promise<void> {
+  const error = await promise.then(
+    () => undefined,
+    (e: Error) => e
+  );
+  expect(error).to.be.instanceOf(ray.exceptions.GetTimeoutError);
+}

@@ -14,6 +14,7 @@ import { setBackend } from "../backend";
 import { remoteFromShipment } from "../remote-function";
 import { claim } from "../prefetch";
 import { ActorRunner } from "./actor";
+import { actorClassFromShipment } from "../actor";
 import { setCluster } from "../cluster-info";
 
 const functions = new Map<number, { shipped: ShippedFunction; entry?: Function; factory: Function; require: NodeJS.Require }>();
@@ -42,7 +43,8 @@ function importer(requireFrom: string) {
 
 function dataValue(data: ShippedData): unknown {
   if (data.kind === "value") return decode(data.encoded);
-  return remoteFromShipment({ fn: data.fn, data: data.data }, data.options);
+  const shipment = { fn: data.fn, data: data.data };
+  return actorClassFromShipment(shipment, data.options) ?? remoteFromShipment(shipment, data.options);
 }
 
 function functionFor(task: Pick<TaskMessage, "fn" | "data">): Function {
