@@ -289,8 +289,9 @@ export class ActorTable {
   }
 
   private threadDeathError(actor: Actor, death: WorkerDeath): Error {
-    if (!outOfMemory(death)) return new WorkerCrashedError(`the thread of actor ${actor.name} (${death.reason})`);
-    return new OutOfMemoryError(`The thread of actor ${actor.name} ran out of memory: its heap reached the limit of ${this.host.workerConfig.heapMb} MB (raise it with ray.init({ workerHeapMb }))`);
+    const why = outOfMemory(death, this.host.workerConfig.heapMb);
+    if (!why) return new WorkerCrashedError(`the thread of actor ${actor.name} (${death.reason})`);
+    return new OutOfMemoryError(`The thread of actor ${actor.name} ran out of memory: ${why}`);
   }
 
   private deathError(actor: Actor): RayActorError {

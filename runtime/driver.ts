@@ -16,6 +16,7 @@ import type { FromWorker, SubmitOptions, TaskMessage, TaskResult } from "./proto
 import type { Shipment, ShippedData, ShippedFunction } from "./shipping/ship";
 import { defaultHeapMb, WorkerConfig, WorkerSlot } from "./worker-pool";
 import { deathNotice, outOfMemory, TaskFate, whereThrown, WorkerDeath } from "./worker-death";
+import { defaultMemoryLimitMb, MemoryMonitor } from "./memory-monitor";
 import { claim, PREFETCH_WINDOW, TaskDurations } from "./prefetch";
 import { TaskQueue } from "./task-queue";
 import { TimelineEvent, Timeline } from "./timeline";
@@ -30,6 +31,8 @@ export interface InitOptions {
   dashboardPort?: number;
   /** Each worker's (and actor's) V8 heap limit in MB (default: half the memory shared among the workers, at least 256). */
   workerHeapMb?: number;
+  /** The process's resident memory in MB past which the worker running the newest task is stopped (default 90% of the machine's). */
+  memoryLimitMb?: number;
 }
 
 interface Task {
@@ -76,6 +79,7 @@ export class Driver implements Backend {
   readonly workerHeapMb: number;
   readonly cluster: ClusterShare;
   private readonly workerConfig: WorkerConfig;
+  private readonly memoryMonitor: MemoryMonitor;
   /** The workers kept in the pool: one per CPU, at least one (extra ones start for 0-CPU tasks and lent CPUs). */
   readonly baseWorkers: number;
   private readonly maxWorkers: number;
@@ -109,6 +113,9 @@ export class Driver implements Backend {
     if (!(this.workerHeapMb >= 16)) throw new RangeError(`workerHeapMb must be a number of MB >= 16, got ${String(options.workerHeapMb)}`);
     this.cluster = newClusterShare(this.nodeId, hostname(), this.totalCpus, this.customResources);
     this.workerConfig = { heapMb: this.workerHeapMb, cluster: this.cluster };
+    const memoryLimitMb = options.memoryLimitMb ?? defaultMemoryLimitMb();
+    if (!(memoryLimitMb > 0)) throw new RangeError(`memoryLimitMb must be a number of MB > 0, got ${String(options.memoryLimitMb)}`);
+    this.memoryMonitor = new MemoryMonitor(memoryLimitMb, (usedMb) => this.stopNewestTask(usedMb));
     for (let i = 0; i < this.baseWorkers; i++) this.addWorker();
     this.actors = new ActorTable({
       store: this.store,
@@ -480,7 +487,8 @@ export class Driver implements Backend {
       this.finish(task, { error: new TaskCancelledError(name) });
       return { task: name, outcome: "failed", error: "TaskCancelledError" };
     }
-    const retry = !outOfMemory(death) && (task.options.maxRetries === -1 || task.retries < task.options.maxRetries);
+    const memory = outOfMemory(death, this.workerHeapMb);
+    const retry = !memory && (task.options.maxRetries === -1 || task.retries < task.options.maxRetries);
     if (retry) {
       task.retries++;
       if (!slot.lending && !task.prefetched) this.acquire(task, -1);
@@ -490,8 +498,8 @@ export class Driver implements Backend {
     }
     task.slot = slot;
     if (task.prefetched) this.acquire(task, 1); // finish releases what a task holds
-    const error = outOfMemory(death)
-      ? new OutOfMemoryError(`${name} (pid=${process.pid}, worker=${slot.index}) ran out of memory: its worker's heap reached the limit of ${this.workerHeapMb} MB, so the worker was stopped. Use less memory in the task, or raise the limit with ray.init({ workerHeapMb }).`)
+    const error = memory
+      ? new OutOfMemoryError(`${name} (pid=${process.pid}, worker=${slot.index}) ran out of memory: ${memory}; its worker was stopped, and the task is not retried. Use less memory in the task, or raise the limit.`)
       : new WorkerCrashedError(`worker ${slot.index} (${death.reason}), running ${name}`);
     this.finish(task, { error });
     return { task: name, outcome: "failed", error: error.name };
@@ -505,6 +513,23 @@ export class Driver implements Backend {
     const print = () => process.stderr.write(line);
     if (context) context.runInAsyncScope(print);
     else print();
+  }
+
+  /** The memory monitor's choice, as Ray's: the task started last loses the least work. */
+  private stopNewestTask(usedMb: number): Promise<void> | undefined {
+    let newest: Task | undefined;
+    for (const slot of this.slots) {
+      const head = slot.assigned.length > 0 ? this.tasks.get(slot.assigned[0]) : undefined;
+      if (head?.state === "running" && !head.prefetched && (!newest || head.startedAt! > newest.startedAt!)) newest = head;
+    }
+    if (!newest) return undefined;
+    const slot = newest.slot!;
+    const limit = this.memoryMonitor.limitMb;
+    this.onExit(slot, {
+      reason: `stopped by the memory monitor: the process used ${usedMb} MB, above its limit of ${limit} MB`,
+      outOfMemory: `the process used ${usedMb} MB, above the memory monitor's limit of ${limit} MB (ray.init({ memoryLimitMb })), while it was the newest task running`,
+    });
+    return slot.terminate();
   }
 
   private onMessage(slot: WorkerSlot, message: FromWorker): void {
@@ -715,6 +740,7 @@ export class Driver implements Backend {
 
   async shutdown(): Promise<void> {
     this.stopped = true;
+    this.memoryMonitor.stop();
     trackObjectRefs(undefined);
     const slots = [...this.slots];
     this.slots.length = 0;

@@ -8,6 +8,8 @@ import { mapStack } from "./worker/stack";
 export interface WorkerDeath {
   reason: string;
   error?: Error & { code?: string };
+  /** Stopped by the memory monitor (memory-monitor.ts): why, for the task's OutOfMemoryError. */
+  outOfMemory?: string;
 }
 
 /** What happened to a task that was running on the dead worker. */
@@ -15,9 +17,11 @@ export type TaskFate =
   | { task: string; outcome: "retried"; attempt: number; maxRetries: number }
   | { task: string; outcome: "failed"; error: string };
 
-/** V8 stopped the thread at its heap limit (resourceLimits.maxOldGenerationSizeMb). */
-export function outOfMemory(death: WorkerDeath): boolean {
-  return death.error?.code === "ERR_WORKER_OUT_OF_MEMORY";
+/** Why the worker ran out of memory, if it did: V8 stopped it at its heap limit, or the memory monitor did. */
+export function outOfMemory(death: WorkerDeath, heapMb: number): string | undefined {
+  if (death.outOfMemory) return death.outOfMemory;
+  if (death.error?.code === "ERR_WORKER_OUT_OF_MEMORY") return `its worker's heap reached the limit of ${heapMb} MB (raise it with ray.init({ workerHeapMb }))`;
+  return undefined;
 }
 
 /** The first frame of the stack that is the user's, with shipped code's lines mapped back to where they were written. */
