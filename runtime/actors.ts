@@ -1,9 +1,10 @@
 // The driver's actors. Each lives in its own worker thread (spawned as the pool's are, but
 // outside the pool) holding the instance; its calls go over that thread's port in
 // submission order, in batches, and run there one at a time. A call waits for its ref
-// arguments, and the calls after it wait with it (the order is the contract). The actor's
-// CPUs are taken in the driver's ledger when its creation leaves the task queue and given
-// back when it dies: killed, terminated, its constructor failed, or its thread crashed.
+// arguments, and the calls after it wait with it (the order is the contract). The CPUs an
+// actor holds (none by default, its numCpus if given: Ray's rule) are taken in the
+// driver's ledger when its creation leaves the task queue and given back when it dies:
+// killed, terminated, its constructor failed, or its thread crashed.
 import type { AsyncResource } from "node:async_hooks";
 import { Encoded, refIdOf, refIdsIn } from "./codec";
 import { makeTaskError, OutOfMemoryError, RayActorError, ThrownInfo, WorkerCrashedError } from "./errors";

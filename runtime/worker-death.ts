@@ -2,7 +2,7 @@
 // the driver's output): one line naming the worker, the error that ended it and where it
 // was thrown (in the user's cell or file), and what became of the task running on it.
 import type { ShippedFunction } from "./shipping/ship";
-import { mapStack } from "./worker/stack";
+import { mapStack, shippedIdsIn } from "./worker/stack";
 
 /** Why a worker thread ended: a reason for messages, and the error it died of, if any. */
 export interface WorkerDeath {
@@ -27,7 +27,7 @@ export function outOfMemory(death: WorkerDeath, heapMb: number): string | undefi
 /** The first frame of the stack that is the user's, with shipped code's lines mapped back to where they were written. */
 export function whereThrown(stack: string, functionOf: (id: number) => ShippedFunction | undefined): string | undefined {
   let mapped = stack;
-  for (const id of new Set([...stack.matchAll(/tsray-function-(\d+)\.js/g)].map((m) => Number(m[1])))) {
+  for (const id of shippedIdsIn(stack)) {
     const fn = functionOf(id);
     if (fn) mapped = mapStack(mapped, id, fn.segments);
   }
