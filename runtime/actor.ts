@@ -2,7 +2,8 @@
 // and returns its handle at once; `h.method.remote(...args)` queues a call and returns its
 // ref. A handle is data: it can be passed to tasks and other actors (codec.ts), which then
 // call the same actor. Per-method options (numReturns) go through `h.method.options({...})`,
-// as Ray's `actor.method.options(num_returns=...)`.
+// as Ray's `actor.method.options(num_returns=...)`. An actor class travels to tasks as a
+// remote function does, and a task may create actors with it (as in Ray).
 import { inspect } from "node:util";
 import { isMainThread } from "node:worker_threads";
 import { currentBackend } from "./backend";
@@ -12,11 +13,11 @@ import { RayError } from "./errors";
 import { randomHex } from "./ids";
 import type { ObjectRef } from "./object-ref";
 import { TERMINATE } from "./protocol";
-import type { RefsFor, RemoteArgs } from "./remote-function";
-import { ship } from "./shipping/ship";
+import { checkNumCpus, RefsFor, RemoteArgs } from "./remote-function";
+import { ship, SHIP, Shipment, Shippable } from "./shipping/ship";
 
 export interface ActorOptions {
-  /** CPUs the actor holds while it is alive (default 1). */
+  /** CPUs the actor holds while it is alive (default: none held, but 1 free needed to place it, as Ray). */
   numCpus?: number;
   /** Custom resources it holds while alive. */
   resources?: Record<string, number>;
@@ -126,42 +127,73 @@ function encodeArgs(args: unknown[], where: string): Encoded[] {
 function checkOptions(options: ActorOptions): void {
   const known = new Set(["numCpus", "resources", "name"]);
   for (const key of Object.keys(options)) if (!known.has(key)) throw new TypeError(`ray.remote(class): unknown option '${key}' (known: ${[...known].join(", ")})`);
-  if (options.numCpus !== undefined && !(typeof options.numCpus === "number" && options.numCpus >= 0)) throw new RangeError(`numCpus must be a number >= 0, got ${String(options.numCpus)}`);
+  checkNumCpus(options.numCpus);
 }
 
-export class ActorClass<C extends Constructor = Constructor> {
+/** An actor class as a task receives it: what the driver shipped, and what it knew of the class. */
+interface ShippedClass {
+  shipment: Shipment;
+  name: string;
+  methods: string[];
+}
+
+/** The `options` of an actor class in shipped data (ship.ts), which tell it from a remote function's. */
+interface ShippedClassOptions {
+  actorClass: { name: string; methods: string[]; options: ActorOptions };
+}
+
+export class ActorClass<C extends Constructor = Constructor> implements Shippable {
   private readonly methods: string[];
 
-  constructor(private readonly cls: C, private readonly options_: ActorOptions = {}) {
+  /** `source`: the class (in the driver) or, in a worker, what the driver shipped. */
+  constructor(private readonly source: C | ShippedClass, private readonly options_: ActorOptions = {}) {
     checkOptions(options_);
-    this.methods = methodNames(cls);
+    this.methods = typeof source === "function" ? methodNames(source) : source.methods;
   }
 
   /** `class extends Game {}` has no name of its own: it goes by its base's. */
   get name(): string {
-    return this.options_.name || this.cls.name || Object.getPrototypeOf(this.cls)?.name || "Actor";
+    if (typeof this.source !== "function") return this.options_.name || this.source.name;
+    return this.options_.name || this.source.name || Object.getPrototypeOf(this.source)?.name || "Actor";
   }
 
   /** Queues the actor's creation (it waits for its CPUs in the task queue); its handle at once. */
   remote(...args: RemoteArgs<ConstructorParameters<C>>): ActorHandle<InstanceType<C>> {
-    if (!isMainThread) throw new RayError(`${this.name}.remote(): actors are created in the driver (a cell or the main program), not inside a task`);
+    if (!isMainThread && typeof this.source === "function") {
+      // Made by code run again in a worker: the driver does not know it (see ship.ts).
+      throw new RayError(`${this.name}.remote(): this actor class was made inside a task, where it cannot be created; declare it at the top level of a cell (or export it from its module) so that tasks receive it from the driver`);
+    }
     const backend = currentBackend() ?? ensureDriver();
-    const shipment = ship(this.cls);
+    const shipment = typeof this.source === "function" ? ship(this.source) : this.source.shipment;
     const encoded = encodeArgs(args, this.name);
     const descriptor: HandleDescriptor = { id: randomHex(16), name: this.name, methods: this.methods };
-    const { numCpus = 1, resources = {} } = this.options_;
-    backend.createActor(descriptor.id, shipment, encoded, { numCpus, numReturns: 1, maxRetries: 0, maxCalls: 0, resources, name: this.name });
+    const { numCpus, resources = {} } = this.options_;
+    // Ray's rule: a default actor needs 1 CPU to be placed and holds none; an explicit numCpus is held.
+    const cpus = numCpus === undefined ? { numCpus: 0, placementCpus: 1 } : { numCpus };
+    backend.createActor(descriptor.id, shipment, encoded, { ...cpus, numReturns: 1, maxRetries: 0, maxCalls: 0, resources, name: this.name });
     return new ActorHandleCore(descriptor) as ActorHandle<InstanceType<C>>;
   }
 
   /** A copy with these options changed. */
   options(options: ActorOptions): ActorClass<C> {
-    return new ActorClass(this.cls, { ...this.options_, ...options });
+    return new ActorClass(this.source, { ...this.options_, ...options });
+  }
+
+  [SHIP](): { shipment: Shipment; options: ShippedClassOptions } {
+    const shipment = typeof this.source === "function" ? ship(this.source) : this.source.shipment;
+    return { shipment, options: { actorClass: { name: this.name, methods: this.methods, options: this.options_ } } };
   }
 
   toString(): string {
     return `ActorClass(${this.name})`;
   }
+}
+
+/** In a worker: the actor class, if the shipped handle is one (else it is a remote function). */
+export function actorClassFromShipment(shipment: Shipment, options: unknown): ActorClass | undefined {
+  const shipped = (options as Partial<ShippedClassOptions> | undefined)?.actorClass;
+  if (!shipped) return undefined;
+  return new ActorClass({ shipment, name: shipped.name, methods: shipped.methods }, shipped.options);
 }
 
 /** Whether `fn` is a class (so `ray.remote(fn)` makes an actor class). */

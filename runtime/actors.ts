@@ -1,12 +1,13 @@
 // The driver's actors. Each lives in its own worker thread (spawned as the pool's are, but
 // outside the pool) holding the instance; its calls go over that thread's port in
 // submission order, in batches, and run there one at a time. A call waits for its ref
-// arguments, and the calls after it wait with it (the order is the contract). The actor's
-// CPUs are taken in the driver's ledger when its creation leaves the task queue and given
-// back when it dies: killed, terminated, its constructor failed, or its thread crashed.
+// arguments, and the calls after it wait with it (the order is the contract). The CPUs an
+// actor holds (none by default, its numCpus if given: Ray's rule) are taken in the
+// driver's ledger when its creation leaves the task queue and given back when it dies:
+// killed, terminated, its constructor failed, or its thread crashed.
 import type { AsyncResource } from "node:async_hooks";
 import { Encoded, refIdOf, refIdsIn } from "./codec";
-import { makeTaskError, RayActorError, ThrownInfo, WorkerCrashedError } from "./errors";
+import { makeTaskError, OutOfMemoryError, RayActorError, ThrownInfo, WorkerCrashedError } from "./errors";
 import { newObjectId } from "./ids";
 import { ObjectRef } from "./object-ref";
 import type { ObjectStore } from "./object-store";
@@ -14,7 +15,8 @@ import { ActorCallMessage, FromWorker, SubmitOptions, TaskResult, TERMINATE, ToW
 import type { Shipment } from "./shipping/ship";
 import type { RefCounts } from "./ref-counts";
 import type { Timeline } from "./timeline";
-import { WorkerSlot } from "./worker-pool";
+import { WorkerConfig, WorkerSlot } from "./worker-pool";
+import { outOfMemory, WorkerDeath } from "./worker-death";
 
 /** What the actor table needs of the driver. */
 export interface ActorHost {
@@ -23,6 +25,8 @@ export interface ActorHost {
   /** A queued call holds its ref arguments, as a queued task does (ref-counts.ts). */
   readonly refs: RefCounts;
   readonly logToDriver: boolean;
+  /** What each actor thread is started with (its heap limit, the cluster's resources). */
+  readonly workerConfig: WorkerConfig;
   /** The async context (the cell) submitting now: where a call's console output goes. */
   context(): AsyncResource;
   /** Nested `ray.*` calls made inside an actor's methods, handled as a task's are. */
@@ -116,8 +120,8 @@ export class ActorTable {
     const slot = new WorkerSlot(this.nextThread++, {
       message: (s, message) => this.onMessage(actor, s, message),
       ready: () => {},
-      exit: (_s, reason) => this.die(actor, "its thread died unexpectedly", new WorkerCrashedError(`the thread of actor ${actor.name} (${reason})`)),
-    });
+      exit: (_s, death) => this.die(actor, "its thread died unexpectedly", this.threadDeathError(actor, death)),
+    }, this.host.workerConfig);
     actor.slot = slot;
     slot.start();
     // The port keeps what is posted before the thread connects.
@@ -283,6 +287,12 @@ export class ActorTable {
     }
     for (const dep of call.deps) this.host.refs.release(dep.id);
     call.deps = NO_DEPS;
+  }
+
+  private threadDeathError(actor: Actor, death: WorkerDeath): Error {
+    const why = outOfMemory(death, this.host.workerConfig.heapMb);
+    if (!why) return new WorkerCrashedError(`the thread of actor ${actor.name} (${death.reason})`);
+    return new OutOfMemoryError(`The thread of actor ${actor.name} ran out of memory: ${why}`);
   }
 
   private deathError(actor: Actor): RayActorError {

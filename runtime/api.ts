@@ -11,6 +11,7 @@ import type { TraceEvent } from "./timeline";
 import { ActorClass, ActorHandleCore, ActorOptions, isActorHandle, isClass } from "./actor";
 import { startDashboard, stopDashboard } from "./dashboard";
 import { withProgress } from "./progress";
+import { availableResourcesOf, clusterResourcesOf, ClusterShare, currentCluster } from "./cluster-info";
 
 export interface RayContext {
   nodeIpAddress: string;
@@ -38,7 +39,7 @@ export function init(options: InitOptions = {}): RayContext {
     toString: (): string => `RayContext(numCpus=${driver.totalCpus}, nodeIpAddress=127.0.0.1${created.webuiUrl ? `, webuiUrl=${created.webuiUrl}` : ""})`,
   };
   const created: RayContext = context;
-  console.log(`Started a local tsray instance with ${driver.totalCpus} CPU(s) (${Math.ceil(driver.totalCpus)} worker threads).`);
+  console.log(`Started a local tsray instance with ${driver.totalCpus} CPU(s) (${driver.baseWorkers} worker threads).`);
   if (options.dashboard !== false) {
     try {
       const dashboard = startDashboard(driver, options, clusterResources, (url) => (created.webuiUrl = url));
@@ -172,27 +173,24 @@ export interface NodeInfo {
   Resources: Record<string, number>;
 }
 
+/** In the driver after `init`, and inside every task (cluster-info.ts). */
+function clusterOrThrow(): ClusterShare {
+  const cluster = currentCluster();
+  if (!cluster) throw new RayError("ray.init() has not been called");
+  return cluster;
+}
+
 export function clusterResources(): Record<string, number> {
-  const driver = driverOrThrow();
-  const os = require("node:os") as typeof import("node:os");
-  return {
-    CPU: driver.totalCpus,
-    memory: Math.floor(os.totalmem() * 0.7),
-    object_store_memory: Math.floor(os.totalmem() * 0.3),
-    "node:127.0.0.1": 1,
-    ...driver.customResources,
-  };
+  return clusterResourcesOf(clusterOrThrow());
 }
 
 export function availableResources(): Record<string, number> {
-  const driver = driverOrThrow();
-  const total = clusterResources();
-  return { ...driver.availableResources(), memory: total.memory, object_store_memory: total.object_store_memory, "node:127.0.0.1": 1 };
+  return availableResourcesOf(clusterOrThrow());
 }
 
 export function nodes(): NodeInfo[] {
-  const driver = driverOrThrow();
-  return [{ NodeID: driver.nodeId, Alive: true, NodeManagerAddress: "127.0.0.1", NodeManagerHostname: driver.hostname(), Resources: clusterResources() }];
+  const cluster = clusterOrThrow();
+  return [{ NodeID: cluster.nodeId, Alive: true, NodeManagerAddress: "127.0.0.1", NodeManagerHostname: cluster.hostname, Resources: clusterResourcesOf(cluster) }];
 }
 
 /** Chrome trace events of the most recent 100,000 tasks (older ones are dropped); written as JSON to `filename` when given. */

@@ -2,8 +2,9 @@
 // accounting, and the worker pool, in the main thread of the process that calls `init`.
 import { AsyncResource, executionAsyncId } from "node:async_hooks";
 import { availableParallelism, hostname } from "node:os";
+import { ClusterShare, freeResources, newClusterShare, publishFree, setCluster } from "./cluster-info";
 import { decode, Encoded, refIdOf, refIdsIn } from "./codec";
-import { GetTimeoutError, makeTaskError, RayActorError, RayError, TaskCancelledError, WorkerCrashedError } from "./errors";
+import { GetTimeoutError, makeTaskError, OutOfMemoryError, RayActorError, RayError, TaskCancelledError, WorkerCrashedError } from "./errors";
 import { ActorSummary, ActorTable } from "./actors";
 import type { Backend } from "./backend";
 import { setBackend } from "./backend";
@@ -13,7 +14,9 @@ import { ObjectStore } from "./object-store";
 import { RefCounts } from "./ref-counts";
 import type { FromWorker, SubmitOptions, TaskMessage, TaskResult } from "./protocol";
 import type { Shipment, ShippedData, ShippedFunction } from "./shipping/ship";
-import { WorkerSlot } from "./worker-pool";
+import { defaultHeapMb, WorkerConfig, WorkerSlot } from "./worker-pool";
+import { deathNotice, outOfMemory, TaskFate, whereThrown, WorkerDeath } from "./worker-death";
+import { defaultMemoryLimitMb, MemoryMonitor } from "./memory-monitor";
 import { claim, PREFETCH_WINDOW, TaskDurations } from "./prefetch";
 import { TaskQueue } from "./task-queue";
 import { TimelineEvent, Timeline } from "./timeline";
@@ -26,6 +29,10 @@ export interface InitOptions {
   dashboard?: boolean;
   dashboardHost?: string;
   dashboardPort?: number;
+  /** Each worker's (and actor's) V8 heap limit in MB (default: half the memory shared among the workers, at least 256). */
+  workerHeapMb?: number;
+  /** The process's resident memory in MB past which the worker running the newest task is stopped (default 90% of the machine's). */
+  memoryLimitMb?: number;
 }
 
 interface Task {
@@ -56,6 +63,8 @@ interface Task {
 }
 
 const EPSILON = 1e-9;
+/** The pool grows to at most max(8, twice its base) workers for 0-CPU tasks (as Ray starts more workers for them). */
+const MIN_WORKER_CAP = 8;
 
 export class Driver implements Backend {
   /** Who holds each object: what nothing holds any more leaves the store (ref-counts.ts). */
@@ -67,6 +76,13 @@ export class Driver implements Backend {
   readonly timeline = new Timeline();
   readonly totalCpus: number;
   readonly customResources: Record<string, number>;
+  readonly workerHeapMb: number;
+  readonly cluster: ClusterShare;
+  private readonly workerConfig: WorkerConfig;
+  private readonly memoryMonitor: MemoryMonitor;
+  /** The workers kept in the pool: one per CPU, at least one (extra ones start for 0-CPU tasks and lent CPUs). */
+  readonly baseWorkers: number;
+  private readonly maxWorkers: number;
   private freeCpus: number;
   private readonly freeResources: Record<string, number>;
   private readonly queue = new TaskQueue<Task>((task) => task.state === "queued");
@@ -87,16 +103,26 @@ export class Driver implements Backend {
 
   constructor(readonly options: InitOptions) {
     this.totalCpus = options.numCpus ?? availableParallelism();
-    if (!(this.totalCpus > 0)) throw new RangeError(`numCpus must be > 0, got ${String(options.numCpus)}`);
+    if (!(this.totalCpus >= 0)) throw new RangeError(`numCpus must be a number >= 0, got ${String(options.numCpus)}`);
+    this.baseWorkers = Math.max(1, Math.ceil(this.totalCpus));
+    this.maxWorkers = Math.max(MIN_WORKER_CAP, 2 * this.baseWorkers);
     this.freeCpus = this.totalCpus;
     this.customResources = { ...(options.resources ?? {}) };
     this.freeResources = { ...this.customResources };
-    for (let i = 0; i < Math.ceil(this.totalCpus); i++) this.addWorker();
+    this.workerHeapMb = options.workerHeapMb ?? defaultHeapMb(this.baseWorkers);
+    if (!(this.workerHeapMb >= 16)) throw new RangeError(`workerHeapMb must be a number of MB >= 16, got ${String(options.workerHeapMb)}`);
+    this.cluster = newClusterShare(this.nodeId, hostname(), this.totalCpus, this.customResources);
+    this.workerConfig = { heapMb: this.workerHeapMb, cluster: this.cluster };
+    const memoryLimitMb = options.memoryLimitMb ?? defaultMemoryLimitMb();
+    if (!(memoryLimitMb > 0)) throw new RangeError(`memoryLimitMb must be a number of MB > 0, got ${String(options.memoryLimitMb)}`);
+    this.memoryMonitor = new MemoryMonitor(memoryLimitMb, (usedMb) => this.stopNewestTask(usedMb));
+    for (let i = 0; i < this.baseWorkers; i++) this.addWorker();
     this.actors = new ActorTable({
       store: this.store,
       timeline: this.timeline,
       refs: this.refs,
       logToDriver: options.logToDriver !== false,
+      workerConfig: this.workerConfig,
       context: () => this.contextResource(),
       forward: (slot, message) => this.onMessage(slot, message),
       release: (held) => {
@@ -111,8 +137,8 @@ export class Driver implements Backend {
     const slot = new WorkerSlot(this.nextWorker++, {
       message: (s, m) => this.onMessage(s, m),
       ready: () => this.schedule(),
-      exit: (s, reason) => this.onExit(s, reason),
-    });
+      exit: (s, death) => this.onExit(s, death),
+    }, this.workerConfig);
     this.slots.push(slot);
     slot.start();
     if (this.active > 0) slot.ref();
@@ -206,8 +232,13 @@ export class Driver implements Backend {
     });
   }
 
+  /** What must be free for it to start: its CPUs, or more for a default actor (protocol.ts). */
+  private cpusToPlace(task: Task): number {
+    return Math.max(task.options.numCpus, task.options.placementCpus ?? 0);
+  }
+
   private fits(task: Task): boolean {
-    if (task.options.numCpus > this.freeCpus + EPSILON) return false;
+    if (this.cpusToPlace(task) > this.freeCpus + EPSILON) return false;
     for (const [name, amount] of Object.entries(task.options.resources)) if (!((this.freeResources[name] ?? 0) + EPSILON >= amount)) return false;
     return true;
   }
@@ -215,6 +246,7 @@ export class Driver implements Backend {
   private acquire(task: Pick<Task, "options">, sign: 1 | -1): void {
     this.freeCpus -= sign * task.options.numCpus;
     for (const [name, amount] of Object.entries(task.options.resources)) this.freeResources[name] = (this.freeResources[name] ?? 0) - sign * amount;
+    publishFree(this.cluster, this.freeCpus, this.freeResources);
   }
 
   private idleSlot(): WorkerSlot | undefined {
@@ -261,17 +293,21 @@ export class Driver implements Backend {
 
   /** Starts queued tasks, in order, as far as their arguments, CPUs and idle workers allow. */
   private startOnIdleSlots(batches: Map<WorkerSlot, TaskMessage[]>): void {
+    // Each worker still starting will take one of the tasks left waiting for a worker.
+    let starting = this.slots.filter((slot) => !slot.ready && !slot.terminating).length;
     this.queue.scan((task) => {
       // Nothing further can start: stop scanning (the queue may hold 200,000 tasks).
-      if (this.freeCpus <= EPSILON && task.options.numCpus > 0) return false;
+      if (this.freeCpus <= EPSILON && this.cpusToPlace(task) > 0) return false;
       if (!this.argumentsReady(task) || !this.fits(task)) return true;
       if (task.actor !== undefined) {
         this.startActor(task);
         return true;
       }
-      const slot = this.idleSlot() ?? this.extraWorkerIfLending();
-      if (!slot) return false;
-      if (slot.ready) this.start(task, slot, batches, false);
+      const slot = this.idleSlot();
+      if (slot) this.start(task, slot, batches, false);
+      else if (starting > 0) starting--;
+      else if (this.mayAddWorker(task)) this.addWorker();
+      else return false;
       return true;
     });
   }
@@ -317,12 +353,14 @@ export class Driver implements Backend {
     this.queue.unshift(tasks.sort((a, b) => a.id - b.id));
   }
 
-  /** A task blocked in `get` lends its CPU; if every worker is taken, another worker runs the next task. */
-  private extraWorkerIfLending(): WorkerSlot | undefined {
-    const lending = this.slots.filter((slot) => slot.lending).length;
-    const starting = this.slots.some((slot) => !slot.ready && !slot.terminating);
-    if (lending === 0 || starting) return undefined;
-    return this.addWorker();
+  /**
+   * Every worker is taken: another one starts for a task that needs no CPU (up to the cap,
+   * as Ray starts more workers for them), or runs on a CPU lent by a task blocked in `get`.
+   */
+  private mayAddWorker(task: Task): boolean {
+    if (task.options.numCpus === 0) return this.slots.length < this.maxWorkers;
+    // One at a time: the lent CPUs are taken only when the task starts, so more would overshoot.
+    return this.slots.some((slot) => slot.lending) && !this.slots.some((slot) => !slot.ready && !slot.terminating);
   }
 
   /** Sends the task to the slot; a prefetched one acquires nothing (the CPU passes to it). */
@@ -334,6 +372,7 @@ export class Driver implements Backend {
     task.cell = cell;
     task.prefetched = prefetched;
     task.startedAt = Date.now();
+    slot.lastContext = task.context;
     if (!prefetched) this.acquire(task, 1);
     slot.assigned.push(task.id);
     const fn = task.shipment.fn;
@@ -418,34 +457,79 @@ export class Driver implements Backend {
     if (at >= 0) this.slots.splice(at, 1);
   }
 
-  private onExit(slot: WorkerSlot, reason: string): void {
+  /** `expected`: ended on purpose (a forced cancel), so not reported as a death. */
+  private onExit(slot: WorkerSlot, death: WorkerDeath, expected = false): void {
     if (!this.slots.includes(slot)) return;
     this.removeSlot(slot);
     // Prefetched tasks it never started go back to the queue, no retry spent.
     this.requeue(this.takeBack(slot));
+    const running = slot.assigned.length > 0 ? this.tasks.get(slot.assigned[0]) : undefined;
+    const fates: TaskFate[] = [];
     for (const id of [...slot.assigned]) {
       const task = this.tasks.get(id);
-      if (!task) continue;
-      if (task.cancelled) {
-        this.finish(task, { error: new TaskCancelledError(`ray::${task.name}()`) });
-      } else if (task.options.maxRetries === -1 || task.retries < task.options.maxRetries) {
-        task.retries++;
-        if (!slot.lending && !task.prefetched) this.acquire(task, -1);
-        Object.assign(task, { state: "queued", slot: undefined, cell: undefined, prefetched: false });
-        this.queue.unshift([task]);
-      } else {
-        task.slot = slot;
-        if (task.prefetched) this.acquire(task, 1); // finish releases what a task holds
-        this.finish(task, { error: new WorkerCrashedError(`worker ${slot.index} (${reason}), running ray::${task.name}()`) });
-      }
+      if (task) fates.push(this.afterWorkerDeath(task, slot, death));
     }
     slot.assigned.length = 0;
+    let replaced = false;
     if (!this.stopped && !slot.terminating) {
       // A dead worker is replaced, unless it was an extra one lent for a blocked task.
       const base = this.slots.filter((s) => !s.terminating).length;
-      if (base < Math.ceil(this.totalCpus)) this.addWorker();
+      if ((replaced = base < this.baseWorkers)) this.addWorker();
     }
+    if (!expected && !slot.terminating && !this.stopped) this.announceDeath(slot, death, fates, running, replaced);
     this.schedule();
+  }
+
+  /** A task its worker died under: cancelled, failed (out of memory, or no retry left), or queued again. */
+  private afterWorkerDeath(task: Task, slot: WorkerSlot, death: WorkerDeath): TaskFate {
+    const name = `ray::${task.name}()`;
+    if (task.cancelled) {
+      this.finish(task, { error: new TaskCancelledError(name) });
+      return { task: name, outcome: "failed", error: "TaskCancelledError" };
+    }
+    const memory = outOfMemory(death, this.workerHeapMb);
+    const retry = !memory && (task.options.maxRetries === -1 || task.retries < task.options.maxRetries);
+    if (retry) {
+      task.retries++;
+      if (!slot.lending && !task.prefetched) this.acquire(task, -1);
+      Object.assign(task, { state: "queued", slot: undefined, cell: undefined, prefetched: false });
+      this.queue.unshift([task]);
+      return { task: name, outcome: "retried", attempt: task.retries, maxRetries: task.options.maxRetries };
+    }
+    task.slot = slot;
+    if (task.prefetched) this.acquire(task, 1); // finish releases what a task holds
+    const error = memory
+      ? new OutOfMemoryError(`${name} (pid=${process.pid}, worker=${slot.index}) ran out of memory: ${memory}; its worker was stopped, and the task is not retried. Use less memory in the task, or raise the limit.`)
+      : new WorkerCrashedError(`worker ${slot.index} (${death.reason}), running ${name}`);
+    this.finish(task, { error });
+    return { task: name, outcome: "failed", error: error.name };
+  }
+
+  /** On stderr, in the cell that submitted the task running on it (or the latest one it ran), as Ray prints worker deaths. */
+  private announceDeath(slot: WorkerSlot, death: WorkerDeath, fates: TaskFate[], running: Task | undefined, replaced: boolean): void {
+    const where = death.error?.stack ? whereThrown(death.error.stack, (id) => this.functions.get(id)) : undefined;
+    const line = deathNotice(slot.index, death, fates, where, replaced);
+    const context = running?.context ?? slot.lastContext;
+    const print = () => process.stderr.write(line);
+    if (context) context.runInAsyncScope(print);
+    else print();
+  }
+
+  /** The memory monitor's choice, as Ray's: the task started last loses the least work. */
+  private stopNewestTask(usedMb: number): Promise<void> | undefined {
+    let newest: Task | undefined;
+    for (const slot of this.slots) {
+      const head = slot.assigned.length > 0 ? this.tasks.get(slot.assigned[0]) : undefined;
+      if (head?.state === "running" && !head.prefetched && (!newest || head.startedAt! > newest.startedAt!)) newest = head;
+    }
+    if (!newest) return undefined;
+    const slot = newest.slot!;
+    const limit = this.memoryMonitor.limitMb;
+    this.onExit(slot, {
+      reason: `stopped by the memory monitor: the process used ${usedMb} MB, above its limit of ${limit} MB`,
+      outOfMemory: `the process used ${usedMb} MB, above the memory monitor's limit of ${limit} MB (ray.init({ memoryLimitMb })), while it was the newest task running`,
+    });
+    return slot.terminate();
   }
 
   private onMessage(slot: WorkerSlot, message: FromWorker): void {
@@ -491,6 +575,8 @@ export class Driver implements Backend {
         return;
       case "actor.kill":
         return this.killActor(message.actor);
+      case "actor.new":
+        return this.createActor(message.actor, { fn: message.fn, data: message.data }, message.args, message.options);
     }
   }
 
@@ -536,7 +622,7 @@ export class Driver implements Backend {
     this.actors.kill(id);
   }
 
-  /** Its CPUs fit: they are the actor's until it dies (the actor table gives them back). */
+  /** Its CPUs fit: those it holds are the actor's until it dies (the actor table gives them back). */
   private startActor(task: Task): void {
     this.acquire(task, 1);
     this.tasks.delete(task.id);
@@ -620,7 +706,7 @@ export class Driver implements Backend {
     } else if (force && task.slot) {
       task.cancelled = "force";
       const slot = task.slot;
-      this.onExit(slot, "cancelled with force");
+      this.onExit(slot, { reason: "cancelled with force" }, true);
       void slot.terminate();
     }
   }
@@ -649,18 +735,12 @@ export class Driver implements Backend {
   }
 
   availableResources(): Record<string, number> {
-    const out: Record<string, number> = {};
-    if (this.freeCpus > EPSILON) out.CPU = Math.round(this.freeCpus * 1e4) / 1e4;
-    for (const [name, amount] of Object.entries(this.freeResources)) if (amount > EPSILON) out[name] = amount;
-    return out;
-  }
-
-  hostname(): string {
-    return hostname();
+    return freeResources(this.cluster);
   }
 
   async shutdown(): Promise<void> {
     this.stopped = true;
+    this.memoryMonitor.stop();
     trackObjectRefs(undefined);
     const slots = [...this.slots];
     this.slots.length = 0;
@@ -683,6 +763,7 @@ export function currentDriver(): Driver | undefined {
 export function startDriver(options: InitOptions): Driver {
   driver = new Driver(options);
   setBackend(driver);
+  setCluster(driver.cluster);
   return driver;
 }
 
@@ -690,6 +771,7 @@ export function stopDriver(): Driver | undefined {
   const stopping = driver;
   driver = undefined;
   setBackend(undefined);
+  setCluster(undefined);
   return stopping;
 }
 

@@ -48,7 +48,10 @@ export class WorkerCrashedError extends RayError {
   }
 }
 
-for (const cls of [RayError, GetTimeoutError, TaskCancelledError, RayActorError, WorkerCrashedError]) brand(cls);
+/** A worker ran out of memory while running the task (Ray's memory monitor kills it so). */
+export class OutOfMemoryError extends RayError {}
+
+for (const cls of [RayError, GetTimeoutError, TaskCancelledError, RayActorError, WorkerCrashedError, OutOfMemoryError]) brand(cls);
 
 /** What a worker reports of the error a task threw. */
 export interface ThrownInfo {
@@ -112,4 +115,4 @@ export function makeTaskError(task: string, info: ThrownInfo, where: string): Ra
   return error;
 }
 
-export const exceptions = { RayError, RayTaskError, GetTimeoutError, TaskCancelledError, RayActorError, WorkerCrashedError };
+export const exceptions = { RayError, RayTaskError, GetTimeoutError, TaskCancelledError, RayActorError, WorkerCrashedError, OutOfMemoryError };

@@ -3,6 +3,7 @@
 import type { Encoded } from "./codec";
 import type { ThrownInfo } from "./errors";
 import type { ShippedData, ShippedFunction } from "./shipping/ship";
+import type { ClusterShare } from "./cluster-info";
 
 export interface TaskMessage {
   task: number;
@@ -33,6 +34,8 @@ export interface SubmitOptions {
   maxCalls: number;
   resources: Record<string, number>;
   name?: string;
+  /** CPUs that must be free to place it when more than it holds: a default actor needs 1 to be placed and holds 0 (Ray's rule). */
+  placementCpus?: number;
 }
 
 /** The call that ends an actor once the calls before it are done (Ray's name). */
@@ -48,6 +51,7 @@ export interface ActorCallMessage {
 
 export type ToWorker =
   | { t: "claims"; cells: Int32Array }
+  | { t: "cluster"; cluster: ClusterShare }
   | { t: "actor.create"; fn: ShippedFunction; data: ShippedData[]; args: Encoded[] }
   | { t: "actor.calls"; calls: ActorCallMessage[] }
   | { t: "tasks"; tasks: TaskMessage[] }
@@ -66,4 +70,5 @@ export type FromWorker =
   | { t: "actor.ready"; ok: boolean; error?: ThrownInfo; start: number; end: number }
   | { t: "actor.done"; results: TaskResult[] }
   | { t: "actor.call"; actor: string; method: string; args: Encoded[]; numReturns: number; refs: string[] }
-  | { t: "actor.kill"; actor: string };
+  | { t: "actor.kill"; actor: string }
+  | { t: "actor.new"; actor: string; fn: ShippedFunction; data: ShippedData[]; args: Encoded[]; options: SubmitOptions };

@@ -10,7 +10,7 @@ import { ship, SHIP, Shipment, Shippable } from "./shipping/ship";
 import { ensureDriver } from "./driver-access";
 
 export interface RemoteOptions {
-  /** CPUs the task holds while it runs (default 1; fractions allowed). */
+  /** CPUs the task holds while it runs (default 1; a whole number, or a fraction below 1). */
   numCpus?: number;
   /** N > 1: `.remote()` returns N refs and the function returns N values (an array). */
   numReturns?: number;
@@ -33,11 +33,19 @@ export type RefsFor<O, R> = O extends { numReturns: infer N } ? (N extends 1 ? O
 
 const DEFAULTS: Required<Omit<RemoteOptions, "name" | "resources">> = { numCpus: 1, numReturns: 1, maxRetries: 3, maxCalls: 0 };
 
+/** Ray's rule for a CPU quantity: a whole number, or a fraction below 1 to 0.0001 at most. */
+export function checkNumCpus(numCpus: unknown): void {
+  if (numCpus === undefined) return;
+  if (!(typeof numCpus === "number" && Number.isFinite(numCpus) && numCpus >= 0)) throw new RangeError(`numCpus must be a number >= 0, got ${String(numCpus)}`);
+  if (numCpus > 1 && !Number.isInteger(numCpus)) throw new RangeError(`CPU resource quantities >1 must be whole numbers. The specified quantity ${numCpus} is invalid.`);
+  if (numCpus > 0 && Math.trunc(numCpus * 1e4) === 0) throw new RangeError("The precision of the fractional quantity of resource numCpus cannot go beyond 0.0001");
+}
+
 function checkOptions(options: RemoteOptions): void {
   const known = new Set(["numCpus", "numReturns", "maxRetries", "maxCalls", "resources", "name"]);
   for (const key of Object.keys(options)) if (!known.has(key)) throw new TypeError(`ray.remote: unknown option '${key}' (known: ${[...known].join(", ")})`);
   const { numCpus, numReturns, maxRetries, maxCalls } = options;
-  if (numCpus !== undefined && !(typeof numCpus === "number" && numCpus >= 0)) throw new RangeError(`numCpus must be a number >= 0, got ${String(numCpus)}`);
+  checkNumCpus(numCpus);
   if (numReturns !== undefined && !(Number.isInteger(numReturns) && numReturns >= 1)) throw new RangeError(`numReturns must be an integer >= 1, got ${String(numReturns)}`);
   if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && maxRetries >= -1)) throw new RangeError(`maxRetries must be an integer >= -1 (-1: forever), got ${String(maxRetries)}`);
   if (maxCalls !== undefined && !(Number.isInteger(maxCalls) && maxCalls >= 0)) throw new RangeError(`maxCalls must be an integer >= 0, got ${String(maxCalls)}`);

@@ -3,8 +3,11 @@
 // 1.4 ms a round trip; a port about 7 µs).
 import { MessageChannel, MessagePort } from "node:worker_threads";
 import { totalmem } from "node:os";
+import type { AsyncResource } from "node:async_hooks";
 import type { FromWorker, TaskMessage, ToWorker } from "./protocol";
 import { ClaimCells } from "./prefetch";
+import type { WorkerDeath } from "./worker-death";
+import type { ClusterShare } from "./cluster-info";
 
 type ThreadsModule = typeof import("threads");
 
@@ -29,10 +32,30 @@ function loadThreads(): ThreadsModule {
   return (threads ??= withoutThreadsSignalHandlers(() => require("threads") as ThreadsModule));
 }
 
+/** The floor of a worker's default heap limit, in MB: below it ordinary tasks would not fit. */
+const MIN_HEAP_MB = 256;
+
+/**
+ * Half the machine's memory shared among the pool's workers (at least 256 MB each): the
+ * workers together never promise more than half the machine, so a runaway task meets its
+ * worker's limit (and fails alone) before the system's OOM killer ends the whole process.
+ */
+export function defaultHeapMb(workers: number): number {
+  return Math.max(MIN_HEAP_MB, Math.floor(totalmem() / 2 ** 20 / 2 / Math.max(1, workers)));
+}
+
+/** What every worker thread (pool worker or actor) is started with. */
+export interface WorkerConfig {
+  /** The thread's V8 heap limit; reaching it ends the thread (ERR_WORKER_OUT_OF_MEMORY). */
+  heapMb: number;
+  /** What `ray.clusterResources()` and the like read inside tasks (cluster-info.ts). */
+  cluster: ClusterShare;
+}
+
 export interface WorkerEvents {
   message(slot: WorkerSlot, message: FromWorker): void;
   ready(slot: WorkerSlot): void;
-  exit(slot: WorkerSlot, reason: string): void;
+  exit(slot: WorkerSlot, death: WorkerDeath): void;
 }
 
 export class WorkerSlot {
@@ -45,24 +68,27 @@ export class WorkerSlot {
   /** A running task waiting in `get`: its CPUs are lent to others. */
   lending = false;
   readonly claims = new ClaimCells();
+  /** Where the output of the latest task sent to it goes (the cell that submitted it). */
+  lastContext?: AsyncResource;
   private port?: MessagePort;
   private worker?: import("worker_threads").Worker;
 
-  constructor(readonly index: number, private readonly events: WorkerEvents) {}
+  constructor(readonly index: number, private readonly events: WorkerEvents, private readonly config: WorkerConfig) {}
 
   start(): void {
     const { spawn, Worker, Transfer } = loadThreads();
-    const heapMb = Math.max(512, Math.floor(totalmem() / 2 ** 20 / 2));
     const worker = withoutThreadsSignalHandlers(
-      () => new Worker("./worker/main.js", { resourceLimits: { maxOldGenerationSizeMb: heapMb } } as never)
+      () => new Worker("./worker/main.js", { resourceLimits: { maxOldGenerationSizeMb: this.config.heapMb } } as never)
     ) as unknown as import("worker_threads").Worker;
     this.worker = worker;
-    worker.on("exit", (code) => this.events.exit(this, this.terminating ? "terminated" : `exit code ${code}`));
-    worker.on("error", (error) => this.events.exit(this, `${error.name}: ${error.message}`));
+    worker.on("exit", (code) => this.events.exit(this, { reason: this.terminating ? "terminated" : `exit code ${code}` }));
+    // Comes before "exit" when the thread died of an error: the driver reports that one.
+    worker.on("error", (error) => this.events.exit(this, { reason: `${error.name}: ${error.message}`, error }));
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     port1.on("message", (message: FromWorker) => this.events.message(this, message));
     port1.postMessage({ t: "claims", cells: this.claims.cells } satisfies ToWorker);
+    port1.postMessage({ t: "cluster", cluster: this.config.cluster } satisfies ToWorker);
     spawn(worker as never)
       .then((thread) => (thread as unknown as { connect(port: unknown): Promise<void> }).connect(Transfer(port2 as never, [port2 as never])))
       .then(() => {
@@ -70,7 +96,7 @@ export class WorkerSlot {
         this.ready = true;
         this.events.ready(this);
       })
-      .catch((error: Error) => this.events.exit(this, `could not start: ${error.message}`));
+      .catch((error: Error) => this.events.exit(this, { reason: `could not start: ${error.message}` }));
     this.unref();
   }
 

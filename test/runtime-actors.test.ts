@@ -106,8 +106,8 @@ describe("runtime: actors", function () {
     ray.kill(c);
   });
 
-  it("runs different actors in parallel, each holding its CPU (in availableResources and the timeline)", async () => {
-    const C = ray.remote(Counter);
+  it("runs different actors in parallel, each holding the CPU it asked for (in availableResources and the timeline)", async () => {
+    const C = ray.remote({ numCpus: 1 }, Counter);
     const a = C.remote();
     const b = C.remote();
     await ray.get([a.add.remote(0), b.add.remote(0)]);

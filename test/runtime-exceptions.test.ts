@@ -18,6 +18,7 @@ function kinds(ex: Exceptions, taskError: typeof makeTaskError) {
     { what: "TaskCancelledError", value: new ex.TaskCancelledError("ray::f()"), matches: ["RayError", "TaskCancelledError"] },
     { what: "RayActorError", value: new ex.RayActorError("dead"), matches: ["RayError", "RayActorError"] },
     { what: "WorkerCrashedError", value: new ex.WorkerCrashedError("exit 3"), matches: ["RayError", "WorkerCrashedError"] },
+    { what: "OutOfMemoryError", value: new ex.OutOfMemoryError("ray::f()"), matches: ["RayError", "OutOfMemoryError"] },
     { what: "a task's Error", value: taskError("ray::f()", thrown("Error"), "here"), matches: ["RayError", "RayTaskError"] },
     { what: "a task's TypeError", value: taskError("ray::f()", thrown("TypeError"), "here"), matches: ["RayError", "RayTaskError"] },
   ];

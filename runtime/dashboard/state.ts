@@ -26,7 +26,7 @@ export function takeSnapshot(driver: Driver, resources: Record<string, number>):
   const view = driver.dashboardView();
   return {
     now,
-    node: { id: driver.nodeId, address: "127.0.0.1", hostname: driver.hostname(), pid: process.pid, resources, available: view.available },
+    node: { id: driver.nodeId, address: "127.0.0.1", hostname: driver.cluster.hostname, pid: process.pid, resources, available: view.available },
     workers: view.workers.map((w) => ({
       id: w.index,
       state: !w.ready ? "starting" : !w.task ? "idle" : w.lending ? "waiting" : "running",

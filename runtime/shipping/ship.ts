@@ -42,7 +42,7 @@ export interface Shipment {
   data: ShippedData[];
 }
 
-/** Implemented by remote functions (and later actor handles): how to send them along. */
+/** Implemented by remote functions and actor classes: how to send them along. */
 export const SHIP = Symbol("tsray.ship");
 export interface Shippable {
   [SHIP](): { shipment: Shipment; options: unknown };

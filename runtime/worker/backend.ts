@@ -3,7 +3,6 @@
 // that tasks waiting for their own nested tasks cannot deadlock the pool).
 import type { Backend } from "../backend";
 import { decode, Encoded } from "../codec";
-import { RayError } from "../errors";
 import { newObjectId } from "../ids";
 import { ObjectRef } from "../object-ref";
 import type { FromWorker, SubmitOptions, ToWorker } from "../protocol";
@@ -59,8 +58,9 @@ export class WorkerBackend implements Backend {
     this.send({ t: "cancel", id, force });
   }
 
-  createActor(): void {
-    throw new RayError("actors are created in the driver (a cell or the main program), not inside a task");
+  createActor(actor: string, shipment: Shipment, args: Encoded[], options: SubmitOptions): void {
+    // The class's code travels whole: the driver may never have sent it (an actor's own thread received it).
+    this.send({ t: "actor.new", actor, fn: shipment.fn, data: shipment.data, args, options });
   }
 
   callActor(actor: string, method: string, args: Encoded[], numReturns: number): ObjectRef[] {

@@ -17,6 +17,8 @@ import { setBackend } from "../backend";
 import { remoteFromShipment } from "../remote-function";
 import { claim } from "../prefetch";
 import { ActorRunner } from "./actor";
+import { actorClassFromShipment } from "../actor";
+import { setCluster } from "../cluster-info";
 
 const functions = new Map<number, { shipped: ShippedFunction; entry?: Function; factory: Function; require: NodeJS.Require }>();
 let port: MessagePort;
@@ -44,7 +46,8 @@ function importer(requireFrom: string) {
 
 function dataValue(data: ShippedData): unknown {
   if (data.kind === "value") return decode(data.encoded);
-  return remoteFromShipment({ fn: data.fn, data: data.data }, data.options);
+  const shipment = { fn: data.fn, data: data.data };
+  return actorClassFromShipment(shipment, data.options) ?? remoteFromShipment(shipment, data.options);
 }
 
 function functionFor(task: Pick<TaskMessage, "fn" | "data">): Function {
@@ -168,6 +171,7 @@ expose({
         for (const task of message.tasks) queue.push(task);
         void drain();
       } else if (message.t === "claims") claims = message.cells;
+      else if (message.t === "cluster") setCluster(message.cluster);
       else if (message.t === "actor.create" || message.t === "actor.calls") {
         actor ??= new ActorRunner({
           load: (fn, data) => functionFor({ fn, data }),

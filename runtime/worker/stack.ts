@@ -7,6 +7,11 @@ export function shippedFilename(fnId: number): string {
   return `tsray-function-${fnId}.js`;
 }
 
+/** The ids of the shipped functions whose frames are in the stack. */
+export function shippedIdsIn(stack: string): number[] {
+  return [...new Set([...stack.matchAll(/tsray-function-(\d+)\.js/g)].map((match) => Number(match[1])))];
+}
+
 export function mapStack(stack: string, fnId: number, segments: Segment[]): string {
   const file = shippedFilename(fnId);
   const pattern = new RegExp(`${file.replace(/\./g, "\\.")}:(\\d+):(\\d+)`);
