@@ -400,11 +400,8 @@ export class Driver implements Backend {
     task.state = "finished";
     this.finishedCount++;
     this.tasks.delete(task.id);
-    task.refs.forEach((id, i) => {
-      this.taskByRef.delete(id);
-      this.store.settle(id, "values" in outcome ? { value: outcome.values[i] } : { error: outcome.error });
-      this.refs.freeIfUnheld(id);
-    });
+    for (const id of task.refs) this.taskByRef.delete(id);
+    this.settleRefs(task, outcome);
     // Arguments it never received (it failed or was cancelled first).
     for (const dep of task.deps) this.refs.release(dep);
     task.deps = [];
@@ -412,6 +409,14 @@ export class Driver implements Backend {
     task.args = [];
     if (task.cancelled !== "running") this.activity(-1);
     this.schedule();
+  }
+
+  /** Settles the task's refs (one settled already stays as it is) and frees those nothing holds. */
+  private settleRefs(task: Task, outcome: { values: Encoded[] } | { error: Error }): void {
+    task.refs.forEach((id, i) => {
+      this.store.settle(id, "values" in outcome ? { value: outcome.values[i] } : { error: outcome.error });
+      this.refs.freeIfUnheld(id);
+    });
   }
 
   private onResult(slot: WorkerSlot, result: TaskResult): void {
@@ -503,10 +508,13 @@ export class Driver implements Backend {
         void this.reply(slot, message.req, this.wait(message.ids, message.numReturns, message.timeout));
         return;
       case "cancel":
-        // Fire and forget from a task: a refused cancel has no caller to throw to.
+        // Fire and forget from a task: a refused cancel has no caller to throw to, so it is
+        // printed where the task's output goes.
         try {
           this.cancel(message.id, message.force);
-        } catch {}
+        } catch (error) {
+          this.log(slot, slot.assigned[0] ?? -1, `${(error as Error).name}: ${(error as Error).message}`);
+        }
         return;
       case "blocked":
         return this.lend(slot, message.task, message.blocked);
@@ -557,6 +565,7 @@ export class Driver implements Backend {
   // ---- actors (actors.ts) ----
 
   createActor(id: string, shipment: Shipment, args: Encoded[], options: SubmitOptions): void {
+    // Before the actor is recorded (submit checks again, too late for that).
     this.requireKnownRefs(args, shipment.data, `${options.name ?? shipment.fn.name}.remote()`);
     this.actors.create(id, options);
     this.submit(shipment, args, options, [], id);
@@ -696,11 +705,7 @@ export class Driver implements Backend {
    */
   private cancelRunning(task: Task): void {
     task.cancelled = "running";
-    const error = new TaskCancelledError(`ray::${task.name}()`);
-    for (const id of task.refs) {
-      this.store.settle(id, { error });
-      this.refs.freeIfUnheld(id);
-    }
+    this.settleRefs(task, { error: new TaskCancelledError(`ray::${task.name}()`) });
     this.activity(-1);
     // What was prefetched behind it would wait for it: it goes back to the queue.
     this.requeue(this.takeBack(task.slot!));

@@ -21,6 +21,11 @@ export const waiting = ray.remote({ maxRetries: 0 }, async (s: number) => ray.ge
 export const settlesNever = ray.remote({ maxRetries: 0 }, () => new Promise<never>(() => {}));
 const MANY = 20_000;
 export const many = ray.remote({ numReturns: MANY }, (n: number) => Array.from({ length: n }, (_, i) => i));
+/** Asks from inside a task to cancel, with force, the ref nested in its argument. */
+export const cancelInside = ray.remote((refs: ray.ObjectRef[]) => {
+  ray.cancel(refs[0], { force: true });
+  return "asked";
+});
 class Slow {
   sleep(s: number): number {
     time.sleep(s);
@@ -113,6 +118,24 @@ describe("runtime: cancel", function () {
       expect(() => ray.cancel(ref, { force: true })).to.throw(RangeError, /force: true is not supported for actor calls.*ray\.kill\(actor\)/);
     }
     expect(await ray.get(running)).to.equal(0.5);
+    ray.kill(actor);
+  });
+
+  it("with force, an actor call cancelled inside a task: the refusal is printed in the task's output", async () => {
+    const actor = ray.remote(Slow).remote();
+    const call = actor.sleep.remote(0);
+    const write = process.stdout.write;
+    let printed = "";
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      printed += String(chunk);
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      expect(await ray.get(cancelInside.remote([call]))).to.equal("asked");
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(printed).to.match(/\(anonymous pid=\d+, worker=\d+\) RangeError: ray\.cancel\(\): force: true is not supported for actor calls/);
     ray.kill(actor);
   });
 });
