@@ -1,6 +1,7 @@
 // The driver's objects: each ref's state (pending, ready with its encoded value, or failed
 // with the error `get` rejects with) and who is waiting for it. Entries are freed when
-// nothing holds them any more (ref-counts.ts).
+// nothing holds them any more (ref-counts.ts); a ref the store never held comes from an
+// earlier session, and is refused with an error that says so.
 import type { Encoded } from "./codec";
 import { RayError } from "./errors";
 
@@ -17,7 +18,7 @@ export interface ObjectEntry {
  * A ref this store never held: the driver of an earlier session made it (ids say nothing
  * of their session, so the store's ignorance is the test).
  */
-export function earlierSessionError(id: string, where: string): RayError {
+function earlierSessionError(id: string, where: string): RayError {
   return new RayError(
     `${where}: ObjectRef(${id}) belongs to an earlier session: it was made before ray.shutdown(), and its object ended with that session. ` +
       "Make it again in this session (run its task or ray.put its value again after ray.init()) and pass the new ref."

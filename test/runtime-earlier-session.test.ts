@@ -4,7 +4,6 @@
 import { expect } from "chai";
 import { execFile } from "node:child_process";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import * as ray from "../runtime";
 import { resultText, sharedTestKernel } from "./support/kernel";
 
@@ -62,7 +61,10 @@ describe("runtime: refs of an earlier session", function () {
 
   it("in a plain Node program: refused with the message, exit code 0, a later task runs", async () => {
     const child = join(__dirname, "fixtures", "earlier-session-child.js");
-    const { stdout } = await promisify(execFile)(process.execPath, [child], { timeout: 60_000 });
+    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const running = execFile(process.execPath, [child], { timeout: 60_000 }, (_error, stdout) => resolve({ code: running.exitCode, stdout }));
+    });
+    expect(code, stdout).to.equal(0);
     expect(stdout).to.match(/refused: anonymous\.remote\(\): ObjectRef\([0-9a-f]{56}\) belongs to an earlier session/);
     expect(stdout).to.contain("later: 3");
   });
