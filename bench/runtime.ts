@@ -12,6 +12,8 @@
 //                         SharedArrayBuffer-backed view, no copy; peers copy it
 //   memory                heap and RSS growth with QUEUED tiny tasks submitted and not yet
 //                         run (after a GC), and what stays once they are done
+//   wait vs get           tsray only: `ray.wait` of QUEUED tiny tasks' refs with numReturns
+//                         all of them, against `ray.get` of as many, interleaved; medians of RUNS
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
@@ -29,7 +31,7 @@ const ARRAY_LENGTH = 10_000_000; // 80 MB of float64
 /** Comma-separated pool ids to measure (default: all): tsray, piscina, workerpool, threads, raw. */
 const SELECTED = process.env.BENCH_POOLS?.split(",").map((id) => id.trim());
 
-export const TARGETS = { tinyPerSecond: 50_000, roundTripUs: 60, arrayReachMs: 1 };
+export const TARGETS = { tinyPerSecond: 50_000, roundTripUs: 60, arrayReachMs: 1, waitOverGet: 3 };
 
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
@@ -37,7 +39,14 @@ const gc = runInNewContext("gc") as () => void;
 const now = () => performance.timeOrigin + performance.now();
 
 /** tsray behind the same interface as the peers. */
-function tsrayPool(): PoolUnderTest & { lastPutMs: number } {
+type WaitAndGet = { waitMs: number[]; getMs: number[] };
+
+/** tsray's pool measures, besides the peers' metrics, its wait against its get (see the top). */
+function isTsray(pool: PoolUnderTest): pool is ReturnType<typeof tsrayPool> {
+  return pool.id === "tsray";
+}
+
+function tsrayPool(): PoolUnderTest & { lastPutMs: number; waitAndGet(n: number, runs: number): Promise<WaitAndGet> } {
   const remoteInc = ray.remote(inc);
   const remoteProbe = ray.remote(probe);
   return {
@@ -59,6 +68,21 @@ function tsrayPool(): PoolUnderTest & { lastPutMs: number } {
       this.lastPutMs = now() - before;
       return ray.get(remoteProbe.remote(ref));
     },
+    async waitAndGet(n, runs) {
+      const out: WaitAndGet = { waitMs: [], getMs: [] };
+      const submit = () => Array.from({ length: n }, (_, i) => remoteInc.remote(i));
+      for (let run = 0; run < runs; run++) {
+        let refs = submit();
+        let start = performance.now();
+        await ray.get(refs);
+        out.getMs.push(performance.now() - start);
+        refs = submit();
+        start = performance.now();
+        await ray.wait(refs, { numReturns: n });
+        out.waitMs.push(performance.now() - start);
+      }
+      return out;
+    },
     stop: () => ray.shutdown(),
   };
 }
@@ -71,6 +95,7 @@ interface Measured {
   roundTripUs: number[];
   array: { reachMs: number; shared: boolean; putMs?: number }[];
   memory?: { queued: number; queuedHeapMb: number; queuedRssMb: number; retainedHeapMb: number; queueMs: number };
+  waitAndGet?: WaitAndGet;
   error?: string;
 }
 
@@ -123,6 +148,7 @@ async function measurePool(pool: PoolUnderTest, workers: number, array: Float64A
     const queueMs = performance.now() - start;
     const after = await settledMemory();
     out.memory = { queued: queuedCount, queuedHeapMb: queued.heap - before.heap, queuedRssMb: queued.rss - before.rss, retainedHeapMb: after.heap - before.heap, queueMs };
+    if (isTsray(pool)) out.waitAndGet = await pool.waitAndGet(queuedCount, RUNS);
     log(`  ${pool.label}: ${Math.round(median(out.tinyPerSecond))} tasks/s, round trip ${median(out.roundTripUs).toFixed(1)} µs`);
   } finally {
     await pool.stop();
@@ -138,6 +164,7 @@ function report(results: Measured[], workers: number): SuiteReport {
   const trip = (r: Measured) => median(r.roundTripUs);
   const reach = (r: Measured) => median(r.array.map((a) => a.reachMs));
   const shared = (r: Measured) => r.array.length > 0 && r.array.every((a) => a.shared);
+  const waitOverGet = (r: Measured) => (r.waitAndGet ? median(r.waitAndGet.waitMs) / median(r.waitAndGet.getMs) : NaN);
   const fmtRate = (v: number) => (Number.isFinite(v) ? `${Math.round(v).toLocaleString("en-US")}/s` : "n/a");
   const fmtUs = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)} µs` : "n/a");
   const fmtMb = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? `${v.toFixed(1)} MB` : "n/a");
@@ -169,6 +196,14 @@ function report(results: Measured[], workers: number): SuiteReport {
       advantage: (r: Measured) => (ours ? reach(r) / reach(ours) : NaN),
       target: `< ${TARGETS.arrayReachMs} ms, shared`,
       pass: ours && reach(ours) < TARGETS.arrayReachMs && shared(ours),
+    },
+    {
+      name: `ray.wait / ray.get, ${QUEUED.toLocaleString("en-US")} refs`,
+      cell: (r: Measured) =>
+        r.waitAndGet ? `${waitOverGet(r).toFixed(2)}x (${formatMs(median(r.waitAndGet.waitMs))} / ${formatMs(median(r.waitAndGet.getMs))})` : "n/a",
+      advantage: () => NaN,
+      target: `<= ${TARGETS.waitOverGet}x`,
+      pass: ours && waitOverGet(ours) <= TARGETS.waitOverGet,
     },
     {
       name: "heap growth per queued task",
@@ -223,7 +258,7 @@ function report(results: Measured[], workers: number): SuiteReport {
     verdicts: Object.fromEntries(metrics.filter((m) => m.target).map((m) => [m.name, verdict(m.pass)])),
     pools: results.map((r) => ({
       ...r,
-      summary: { tinyPerSecond: round(tiny(r), 0), roundTripUs: round(trip(r), 1), arrayReachMs: round(reach(r), 3), shared: shared(r) },
+      summary: { tinyPerSecond: round(tiny(r), 0), roundTripUs: round(trip(r), 1), arrayReachMs: round(reach(r), 3), shared: shared(r), waitOverGet: round(waitOverGet(r), 2) },
       roundTripUs: undefined,
     })),
   };

@@ -132,7 +132,7 @@ export class ActorTable {
 
   call(id: string, method: string, args: Encoded[], numReturns: number, refs?: string[]): ObjectRef[] {
     const ids = refs ?? (numReturns === 1 ? [newObjectId()] : Array.from({ length: numReturns }, () => newObjectId()));
-    for (const ref of ids) this.host.store.create(ref);
+    for (const ref of ids) this.host.store.create(ref).actorCall = true;
     let deps = NO_DEPS;
     args.forEach((arg, at) => {
       if (!arg.hasRefs) return;

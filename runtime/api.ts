@@ -132,15 +132,19 @@ export async function wait<T>(
   refs.forEach((ref, i) => {
     if (!(ref instanceof ObjectRef)) throw new TypeError(`wait() expected a list of ray.ObjectRef, got ${describe(ref)} at index ${i}`);
   });
+  if (options.timeout !== undefined && options.timeout < 0) throw new RangeError(`The 'timeout' argument must be nonnegative. Received ${options.timeout}`);
+  checkTimeout("ray.wait", options.timeout);
+  // As Ray: nothing to wait for is no error, whatever numReturns says.
+  if (refs.length === 0) return [[], []];
   const ids = refs.map((ref) => ref.id);
   if (new Set(ids).size !== ids.length) throw new Error("Wait requires a list of unique object refs.");
   const numReturns = options.numReturns ?? 1;
   if (!(Number.isInteger(numReturns) && numReturns > 0)) throw new RangeError(`Invalid number of objects to return ${numReturns}.`);
   if (numReturns > refs.length) throw new RangeError("num_returns cannot be greater than the number of objects provided to ray.wait.");
-  if (options.timeout !== undefined && options.timeout < 0) throw new RangeError(`The 'timeout' argument must be nonnegative. Received ${options.timeout}`);
-  checkTimeout("ray.wait", options.timeout);
   const ready = await backend().wait(ids, numReturns, options.timeout);
-  return [refs.filter((ref) => ready.has(ref.id)), refs.filter((ref) => !ready.has(ref.id))];
+  const out: [ObjectRef<T>[], ObjectRef<T>[]] = [[], []];
+  refs.forEach((ref, i) => out[ready[i] ? 0 : 1].push(ref));
+  return out;
 }
 
 export function put<T>(value: T): ObjectRef<T> {

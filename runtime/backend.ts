@@ -10,8 +10,8 @@ export interface Backend {
   submit(shipment: Shipment, args: Encoded[], options: SubmitOptions): ObjectRef[];
   put(value: Encoded): ObjectRef;
   get(ids: string[], timeout?: number): Promise<unknown[]>;
-  /** The ids of those ready, at most numReturns of them. */
-  wait(ids: string[], numReturns: number, timeout?: number): Promise<Set<string>>;
+  /** Whether each id (by position) is among those ready: true for at most numReturns of them, the first ready ones. */
+  wait(ids: string[], numReturns: number, timeout?: number): Promise<boolean[]>;
   cancel(id: string, force: boolean): void;
   /** Queues the creation of actor `id` (a 32-hex id its caller made). */
   createActor(id: string, shipment: Shipment, args: Encoded[], options: SubmitOptions): void;

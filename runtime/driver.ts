@@ -46,7 +46,8 @@ interface Task {
   options: SubmitOptions;
   retries: number;
   state: "queued" | "running" | "finished";
-  cancelled?: "queued" | "force";
+  /** "running": cancelled without force while it ran; it runs on, its refs already failed. */
+  cancelled?: "queued" | "running" | "force";
   slot?: WorkerSlot;
   /** Its claim cell in the slot's (see prefetch.ts). */
   cell?: number;
@@ -154,6 +155,7 @@ export class Driver implements Backend {
 
   submit(shipment: Shipment, args: Encoded[], options: SubmitOptions, refs?: string[], actor?: string): ObjectRef[] {
     if (this.stopped) throw new RayError("ray.shutdown() was called: call ray.init() again to submit tasks");
+    this.requireKnownRefs(args, shipment.data, `${options.name ?? shipment.fn.name}.remote()`);
     this.register(shipment.fn, shipment.data);
     const ids = refs ?? (options.numReturns === 1 ? [newObjectId()] : Array.from({ length: options.numReturns }, () => newObjectId()));
     const deps: string[] = [];
@@ -189,6 +191,27 @@ export class Driver implements Backend {
     this.activity(+1);
     this.schedule();
     return ids.map((id) => new ObjectRef(id));
+  }
+
+  /**
+   * Refuses, before anything is queued, a ref of an earlier session among the arguments
+   * (top-level or nested) or the values the function captured: the scheduler never meets one.
+   */
+  private requireKnownRefs(args: Encoded[], data: ShippedData[], where: string): void {
+    for (const arg of args) if (arg.hasRefs) this.store.requireKnown(refIdsIn(arg), where);
+    for (const item of data) {
+      if (item.kind === "remote") this.requireKnownRefs([], item.data, where);
+      else if (item.encoded.hasRefs) this.store.requireKnown(refIdsIn(item.encoded), where);
+    }
+  }
+
+  /** A worker's submission refused: the refs it minted (and may hold) fail with the reason. */
+  private refuse(ids: string[], error: Error): void {
+    this.refs.escape(ids);
+    for (const id of ids) {
+      this.store.create(id);
+      this.store.settle(id, { error });
+    }
   }
 
   /** Refs in values a function captured reach every worker that runs it. */
@@ -416,18 +439,23 @@ export class Driver implements Backend {
     task.state = "finished";
     this.finishedCount++;
     this.tasks.delete(task.id);
-    task.refs.forEach((id, i) => {
-      this.taskByRef.delete(id);
-      this.store.settle(id, "values" in outcome ? { value: outcome.values[i] } : { error: outcome.error });
-      this.refs.freeIfUnheld(id);
-    });
+    for (const id of task.refs) this.taskByRef.delete(id);
+    this.settleRefs(task, outcome);
     // Arguments it never received (it failed or was cancelled first).
     for (const dep of task.deps) this.refs.release(dep);
     task.deps = [];
     task.shipment = undefined as never;
     task.args = [];
-    this.activity(-1);
+    if (task.cancelled !== "running") this.activity(-1);
     this.schedule();
+  }
+
+  /** Settles the task's refs (one settled already stays as it is) and frees those nothing holds. */
+  private settleRefs(task: Task, outcome: { values: Encoded[] } | { error: Error }): void {
+    task.refs.forEach((id, i) => {
+      this.store.settle(id, "values" in outcome ? { value: outcome.values[i] } : { error: outcome.error });
+      this.refs.freeIfUnheld(id);
+    });
   }
 
   private onResult(slot: WorkerSlot, result: TaskResult): void {
@@ -541,7 +569,11 @@ export class Driver implements Backend {
         return this.log(slot, message.task, message.text);
       case "submit": {
         const fn = this.functions.get(message.fn)!;
-        this.submit({ fn, data: message.data }, message.args, message.options, message.refs);
+        try {
+          this.submit({ fn, data: message.data }, message.args, message.options, message.refs);
+        } catch (error) {
+          this.refuse(message.refs, error as Error);
+        }
         return;
       }
       case "put":
@@ -552,32 +584,45 @@ export class Driver implements Backend {
         // Held until the reply is built: `get`'s own pins end as it settles.
         for (const id of message.ids) this.refs.hold(id);
         const unpin = () => message.ids.forEach((id) => this.refs.release(id));
-        this.get(message.ids, message.timeout)
-          .then(
-            () => slot.post({ t: "reply", req: message.req, ok: true, value: message.ids.map((id) => this.store.lookup(id).value) }),
-            (error: Error) => slot.post({ t: "reply", req: message.req, ok: false, error: { name: error.name, message: error.message, stack: error.stack ?? "" } })
-          )
-          .finally(unpin);
+        const values = this.get(message.ids, message.timeout).then(() => message.ids.map((id) => this.store.lookup(id).value));
+        void this.reply(slot, message.req, values).finally(unpin);
         return;
       }
       case "wait":
-        this.wait(message.ids, message.numReturns, message.timeout).then((ready) =>
-          slot.post({ t: "reply", req: message.req, ok: true, value: [...ready] })
-        );
+        void this.reply(slot, message.req, this.wait(message.ids, message.numReturns, message.timeout));
         return;
       case "cancel":
-        return this.cancel(message.id, message.force);
+        // Fire and forget from a task: a refused cancel has no caller to throw to, so it is
+        // printed where the task's output goes.
+        try {
+          this.cancel(message.id, message.force);
+        } catch (error) {
+          this.log(slot, slot.assigned[0] ?? -1, `${(error as Error).name}: ${(error as Error).message}`);
+        }
+        return;
       case "blocked":
         return this.lend(slot, message.task, message.blocked);
       case "actor.call":
         this.refs.escape(message.refs);
-        this.actors.call(message.actor, message.method, message.args, message.numReturns, message.refs);
+        try {
+          this.callActor(message.actor, message.method, message.args, message.numReturns, message.refs);
+        } catch (error) {
+          this.refuse(message.refs, error as Error);
+        }
         return;
       case "actor.kill":
         return this.killActor(message.actor);
       case "actor.new":
         return this.createActor(message.actor, { fn: message.fn, data: message.data }, message.args, message.options);
     }
+  }
+
+  /** Answers a task's request with the value, or with the error it failed with. */
+  private reply(slot: WorkerSlot, req: number, answer: Promise<unknown>): Promise<void> {
+    return answer.then(
+      (value) => slot.post({ t: "reply", req, ok: true, value }),
+      (error: Error) => slot.post({ t: "reply", req, ok: false, error: { name: error.name, message: error.message, stack: error.stack ?? "" } })
+    );
   }
 
   private lend(slot: WorkerSlot, taskId: number, blocked: boolean): void {
@@ -606,12 +651,16 @@ export class Driver implements Backend {
   // ---- actors (actors.ts) ----
 
   createActor(id: string, shipment: Shipment, args: Encoded[], options: SubmitOptions): void {
+    // Before the actor is recorded (submit checks again, too late for that).
+    this.requireKnownRefs(args, shipment.data, `${options.name ?? shipment.fn.name}.remote()`);
     this.actors.create(id, options);
     this.submit(shipment, args, options, [], id);
   }
 
-  callActor(id: string, method: string, args: Encoded[], numReturns: number): ObjectRef[] {
-    return this.actors.call(id, method, args, numReturns);
+  /** `refs`: minted by the worker making the call. */
+  callActor(id: string, method: string, args: Encoded[], numReturns: number, refs?: string[]): ObjectRef[] {
+    this.requireKnownRefs(args, [], `${method}.remote()`);
+    return this.actors.call(id, method, args, numReturns, refs);
   }
 
   killActor(id: string): void {
@@ -634,6 +683,11 @@ export class Driver implements Backend {
   // ---- get / wait / cancel ----
 
   get(ids: string[], timeout?: number): Promise<unknown[]> {
+    try {
+      this.store.requireKnown(ids, "ray.get()");
+    } catch (error) {
+      return Promise.reject(error);
+    }
     // Pinned until answered: the caller's refs may be collected while it waits.
     for (const id of ids) this.refs.hold(id);
     return new Promise<unknown[]>((resolve, reject) => {
@@ -676,26 +730,45 @@ export class Driver implements Backend {
     }).finally(() => ids.forEach((id) => this.refs.release(id)));
   }
 
-  wait(ids: string[], numReturns: number, timeout?: number): Promise<Set<string>> {
+  /** Counts settlings rather than looking at every id at each one: linear in the number of ids. */
+  wait(ids: string[], numReturns: number, timeout?: number): Promise<boolean[]> {
+    try {
+      this.store.requireKnown(ids, "ray.wait()");
+    } catch (error) {
+      return Promise.reject(error);
+    }
     for (const id of ids) this.refs.hold(id);
-    return new Promise<Set<string>>((resolve) => {
-      const ready = () => ids.filter((id) => this.store.lookup(id).state !== "pending");
+    return new Promise<boolean[]>((resolve) => {
+      let settled = 0;
       let done = false;
       let timer: NodeJS.Timeout | undefined;
       const finish = () => {
         done = true;
         clearTimeout(timer);
-        resolve(new Set(ready().slice(0, numReturns)));
+        let left = numReturns;
+        resolve(ids.map((id) => left > 0 && this.store.lookup(id).state !== "pending" && left-- > 0));
       };
-      if (ready().length >= numReturns || timeout === 0) return finish();
-      for (const id of ids) this.store.onSettled(id, () => !done && ready().length >= numReturns && finish());
+      const pending: string[] = [];
+      for (const id of ids) {
+        if (this.store.lookup(id).state === "pending") pending.push(id);
+        else settled++;
+      }
+      if (settled >= numReturns || timeout === 0) return finish();
+      for (const id of pending) this.store.onSettled(id, () => !done && ++settled >= numReturns && finish());
       if (timeout !== undefined) timer = setTimeout(() => !done && finish(), timeout * 1000);
     }).finally(() => ids.forEach((id) => this.refs.release(id)));
   }
 
   cancel(id: string, force: boolean): void {
+    this.store.requireKnown([id], "ray.cancel()");
     const task = this.taskByRef.get(id);
-    if (!task || task.state === "finished") return;
+    if (!task) {
+      if (force && this.store.lookup(id).actorCall) {
+        throw new RangeError("ray.cancel(): force: true is not supported for actor calls (it would end the whole actor). Use ray.kill(actor) to end the actor, or cancel without force.");
+      }
+      return;
+    }
+    if (task.state === "finished") return;
     if (task.state === "running" && task.prefetched && task.slot && claim(task.slot.claims.cells, task.cell!, task.id)) {
       task.slot.assigned.splice(task.slot.assigned.indexOf(task.id), 1);
       Object.assign(task, { state: "queued", slot: undefined, prefetched: false });
@@ -708,7 +781,21 @@ export class Driver implements Backend {
       const slot = task.slot;
       this.onExit(slot, { reason: "cancelled with force" }, true);
       void slot.terminate();
-    }
+    } else if (!task.cancelled) this.cancelRunning(task);
+  }
+
+  /**
+   * A running task cannot be interrupted in its thread: its refs fail now, as Ray's do at
+   * cancel; it runs on to its end, holding its CPU (finish gives it back) and keeping
+   * nothing alive for a caller; what it returns is dropped.
+   */
+  private cancelRunning(task: Task): void {
+    task.cancelled = "running";
+    this.settleRefs(task, { error: new TaskCancelledError(`ray::${task.name}()`) });
+    this.activity(-1);
+    // What was prefetched behind it would wait for it: it goes back to the queue.
+    this.requeue(this.takeBack(task.slot!));
+    this.schedule();
   }
 
   // ---- info and shutdown ----

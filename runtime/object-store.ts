@@ -1,13 +1,28 @@
 // The driver's objects: each ref's state (pending, ready with its encoded value, or failed
 // with the error `get` rejects with) and who is waiting for it. Entries are freed when
-// nothing holds them any more (ref-counts.ts).
+// nothing holds them any more (ref-counts.ts); a ref the store never held comes from an
+// earlier session, and is refused with an error that says so.
 import type { Encoded } from "./codec";
+import { RayError } from "./errors";
 
 export interface ObjectEntry {
   state: "pending" | "ready" | "failed";
   value?: Encoded;
   error?: Error;
   waiters?: (() => void)[];
+  /** Made by an actor method call (which `cancel` with force refuses, as Ray does). */
+  actorCall?: true;
+}
+
+/**
+ * A ref this store never held: the driver of an earlier session made it (ids say nothing
+ * of their session, so the store's ignorance is the test).
+ */
+function earlierSessionError(id: string, where: string): RayError {
+  return new RayError(
+    `${where}: ObjectRef(${id}) belongs to an earlier session: it was made before ray.shutdown(), and its object ended with that session. ` +
+      "Make it again in this session (run its task or ray.put its value again after ray.init()) and pass the new ref."
+  );
 }
 
 export class ObjectStore {
@@ -29,12 +44,17 @@ export class ObjectStore {
 
   lookup(id: string): ObjectEntry {
     const entry = this.entries.get(id);
-    if (!entry) throw new Error(`ObjectRef(${id}) is unknown to this runtime (was it made before a ray.shutdown()?)`);
+    if (!entry) throw earlierSessionError(id, "the object store");
     return entry;
   }
 
   has(id: string): boolean {
     return this.entries.has(id);
+  }
+
+  /** Throws, naming `where`, for the first of the ids this store never held. */
+  requireKnown(ids: Iterable<string>, where: string): void {
+    for (const id of ids) if (!this.entries.has(id)) throw earlierSessionError(id, where);
   }
 
   settle(id: string, outcome: { value: Encoded } | { error: Error }): void {

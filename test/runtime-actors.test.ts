@@ -37,6 +37,10 @@ class Counter extends Base {
     time.sleep(s);
     return s;
   }
+  async sleepAsync(s: number): Promise<number> {
+    await new Promise((resolve) => setTimeout(resolve, s * 1000));
+    return s;
+  }
   crash(): void {
     process.exit(3);
   }
@@ -237,6 +241,20 @@ describe("runtime: actors", function () {
     expect(error).to.be.instanceOf(RangeError);
     expect(error.message).to.contain("ray::Counter.fail()");
     expect(await ray.get(c.add.remote(1))).to.equal(1);
+    ray.kill(c);
+  });
+
+  it("a failed call fails a get at once, without waiting for the slow calls after it", async () => {
+    const c = ray.remote(Counter).remote();
+    for (const method of ["sleep", "sleepAsync"] as const) {
+      const failed = c.fail.remote("first");
+      const slow = c[method].remote(1);
+      const error = await rejection(ray.get([failed, slow]));
+      expect(error.message).to.contain("ray::Counter.fail()");
+      const [, notReady] = await ray.wait([slow], { timeout: 0 });
+      expect(notReady, "the slow call after the failed one still runs").to.deep.equal([slow]);
+      await ray.get(slow);
+    }
     ray.kill(c);
   });
 

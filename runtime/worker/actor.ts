@@ -1,6 +1,7 @@
 // An actor's thread: builds the instance from the shipped class, then runs the calls it is
 // sent one at a time, in order; an async method finishes before the next call starts.
-// Results go back in batches (when no call is left, and at least every millisecond).
+// Results go back in batches (when no call is left, and at least every millisecond); a
+// failed call's at once.
 import { decode, Encoded } from "../codec";
 import type { ThrownInfo } from "../errors";
 import { ActorCallMessage, FromWorker, TaskResult, TERMINATE, ToWorker } from "../protocol";
@@ -55,8 +56,10 @@ export class ActorRunner {
     let flushedAt = now();
     while (this.head < this.queue.length && !this.ended) {
       const outcome = this.run(this.queue[this.head++]);
-      this.results.push(outcome instanceof Promise ? await outcome : outcome);
-      if (this.head === this.queue.length || now() - flushedAt > 1) {
+      const result = outcome instanceof Promise ? await outcome : outcome;
+      this.results.push(result);
+      // A failure goes back at once: a `get` of it with the calls after it must not wait for them.
+      if (!result.ok || this.head === this.queue.length || now() - flushedAt > 1) {
         this.flush();
         flushedAt = now();
       }

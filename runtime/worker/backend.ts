@@ -50,8 +50,8 @@ export class WorkerBackend implements Backend {
     return values.map(decode);
   }
 
-  async wait(ids: string[], numReturns: number, timeout?: number): Promise<Set<string>> {
-    return new Set((await this.request({ t: "wait", req: this.nextRequest++, ids, numReturns, timeout })) as string[]);
+  async wait(ids: string[], numReturns: number, timeout?: number): Promise<boolean[]> {
+    return (await this.request({ t: "wait", req: this.nextRequest++, ids, numReturns, timeout })) as boolean[];
   }
 
   cancel(id: string, force: boolean): void {
