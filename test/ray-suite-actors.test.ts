@@ -108,8 +108,11 @@ function garbageCollector(): () => void {
   return runInNewContext("gc") as () => void;
 }
 
+/** An actor class made at the top level, as Ray's test decorates its class. */
+export const RemoteCounter = ray.remote(Counter);
+
 export const makeActorInTask = ray.remote(async () => {
-  const counter = ray.remote(Counter).remote(0);
+  const counter = RemoteCounter.remote(0);
   return [counter.increase.remote(1)];
 });
 

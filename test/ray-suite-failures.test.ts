@@ -108,8 +108,10 @@ describe("Ray's test_failure.py and test_failure_2.py", function () {
 
   it("test_failure.py::test_get_throws_quickly_when_found_exception (a failing call)", async () => {
     const actor = ray.remote(Failing).remote();
+    // Submitted in Ray's order: the failing call first, the slow one queued behind it.
+    const bad = actor.badFunc1.remote();
     const slow = actor.slowFunc.remote(1);
-    const error = await rejectionOf(ray.get([actor.badFunc1.remote(), slow]));
+    const error = await rejectionOf(ray.get([bad, slow]));
     // Ray asserts the exact class (err.type is RayTaskError).
     expect(error).to.be.instanceOf(RayTaskError);
     expect(error).not.to.be.instanceOf(RayActorError);
