@@ -72,6 +72,8 @@ export class WorkerSlot {
   lastContext?: AsyncResource;
   private port?: MessagePort;
   private worker?: import("worker_threads").Worker;
+  /** Settles once the thread has started (or failed to). */
+  private started?: Promise<void>;
 
   constructor(readonly index: number, private readonly events: WorkerEvents, private readonly config: WorkerConfig) {}
 
@@ -89,7 +91,7 @@ export class WorkerSlot {
     port1.on("message", (message: FromWorker) => this.events.message(this, message));
     port1.postMessage({ t: "claims", cells: this.claims.cells } satisfies ToWorker);
     port1.postMessage({ t: "cluster", cluster: this.config.cluster } satisfies ToWorker);
-    spawn(worker as never)
+    this.started = spawn(worker as never)
       .then((thread) => (thread as unknown as { connect(port: unknown): Promise<void> }).connect(Transfer(port2 as never, [port2 as never])))
       .then(() => {
         if (this.terminating) return;
@@ -120,8 +122,13 @@ export class WorkerSlot {
   }
 
   async terminate(): Promise<void> {
+    const wasReady = this.ready;
     this.terminating = true;
     this.ready = false;
+    // threads.js's spawn arms a 10 s timer for the thread's first message, which nothing
+    // can clear: a thread ended before that message kept a plain program alive 10 s. So a
+    // thread still starting is let finish starting first (a fraction of a second).
+    if (!wasReady) await this.started;
     this.port?.close();
     await this.worker?.terminate();
   }

@@ -32,7 +32,7 @@ describe("runtime: refs of an earlier session", function () {
   let early: ray.ObjectRef<number>;
   before(async () => {
     ray.init({ numCpus: 1, dashboard: false });
-    await ray.get(inc.remote(0)); // its worker started: one shut down while starting holds the process 10 s
+    await ray.get(inc.remote(0));
     early = ray.put(1);
     await ray.shutdown();
     ray.init({ numCpus: 1, dashboard: false });
