@@ -3,7 +3,7 @@
 import { AsyncResource, executionAsyncId } from "node:async_hooks";
 import { availableParallelism, hostname } from "node:os";
 import { decode, Encoded, refIdOf, refIdsIn } from "./codec";
-import { GetTimeoutError, makeTaskError, RayActorError, RayError, TaskCancelledError, WorkerCrashedError } from "./errors";
+import { errorToSend, GetTimeoutError, makeTaskError, RayActorError, RayError, TaskCancelledError, WorkerCrashedError } from "./errors";
 import { ActorSummary, ActorTable } from "./actors";
 import type { Backend } from "./backend";
 import { setBackend } from "./backend";
@@ -471,7 +471,7 @@ export class Driver implements Backend {
         this.get(message.ids, message.timeout)
           .then(
             () => slot.post({ t: "reply", req: message.req, ok: true, value: message.ids.map((id) => this.store.lookup(id).value) }),
-            (error: Error) => slot.post({ t: "reply", req: message.req, ok: false, error: { name: error.name, message: error.message, stack: error.stack ?? "" } })
+            (error: Error) => slot.post({ t: "reply", req: message.req, ok: false, error: errorToSend(error) })
           )
           .finally(unpin);
         return;

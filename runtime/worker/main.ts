@@ -7,7 +7,7 @@ import { MessagePort } from "node:worker_threads";
 import { expose } from "threads/worker";
 import { builtinErrorName } from "../builtin-errors";
 import { decode, encode, Encoded } from "../codec";
-import type { ThrownInfo } from "../errors";
+import { taskErrorOrigin, ThrownInfo } from "../errors";
 import { registerShippedClass } from "../shipping/classes";
 import type { FromWorker, TaskMessage, TaskResult, ToWorker } from "../protocol";
 import type { ShippedData, ShippedFunction } from "../shipping/ship";
@@ -73,6 +73,9 @@ function encodeThrown(error: unknown): Encoded | undefined {
 }
 
 function thrownInfo(error: unknown, fnId: number): ThrownInfo {
+  // A nested task's error, re-thrown: the task fails with that error (errors.ts).
+  const origin = taskErrorOrigin(error);
+  if (origin) return origin;
   const shipped = functions.get(fnId)?.shipped;
   const thrown = encodeThrown(error);
   if (error instanceof Error) {
