@@ -117,7 +117,7 @@ function encodeArgs(args: unknown[], where: string): Encoded[] {
     try {
       return encode(arg, `argument ${i + 1}`);
     } catch (error) {
-      if (error instanceof CannotCopyError) throw new TypeError(`${where}.remote(): ${error.message}; pass data (or an ObjectRef) instead`);
+      if (error instanceof CannotCopyError) throw new TypeError(`${where}.remote(): ${error.message}`);
       throw error;
     }
   });

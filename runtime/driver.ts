@@ -12,7 +12,7 @@ import { ObjectRef, trackObjectRefs } from "./object-ref";
 import { ObjectStore } from "./object-store";
 import { RefCounts } from "./ref-counts";
 import type { FromWorker, SubmitOptions, TaskMessage, TaskResult } from "./protocol";
-import type { Shipment, ShippedData, ShippedFunction } from "./shipping/ship";
+import { forEachShipment, shippedFunction, type Shipment } from "./shipping/ship";
 import { WorkerSlot } from "./worker-pool";
 import { claim, PREFETCH_WINDOW, TaskDurations } from "./prefetch";
 import { TaskQueue } from "./task-queue";
@@ -75,7 +75,6 @@ export class Driver implements Backend {
   private submitContext = { asyncId: -1, resource: undefined as AsyncResource | undefined };
   private readonly tasks = new Map<number, Task>();
   private readonly taskByRef = new Map<string, Task>();
-  private readonly functions = new Map<number, ShippedFunction>();
   private readonly slots: WorkerSlot[] = [];
   private readonly actors: ActorTable;
   private nextTask = 0;
@@ -121,14 +120,8 @@ export class Driver implements Backend {
 
   // ---- submission ----
 
-  private register(fn: ShippedFunction, data: ShippedData[]): void {
-    this.functions.set(fn.id, fn);
-    for (const item of data) if (item.kind === "remote") this.register(item.fn, item.data);
-  }
-
   submit(shipment: Shipment, args: Encoded[], options: SubmitOptions, refs?: string[], actor?: string): ObjectRef[] {
     if (this.stopped) throw new RayError("ray.shutdown() was called: call ray.init() again to submit tasks");
-    this.register(shipment.fn, shipment.data);
     const ids = refs ?? (options.numReturns === 1 ? [newObjectId()] : Array.from({ length: options.numReturns }, () => newObjectId()));
     const deps: string[] = [];
     for (const arg of args) {
@@ -138,7 +131,7 @@ export class Driver implements Backend {
         this.refs.hold(dep);
       } else if (arg.hasRefs) this.refs.escape(refIdsIn(arg));
     }
-    this.escapeData(shipment.data);
+    this.escapeData(shipment);
     // Minted by a worker, which may keep them (ref-counts.ts).
     if (refs) this.refs.escape(refs);
     const task: Task = {
@@ -166,11 +159,10 @@ export class Driver implements Backend {
   }
 
   /** Refs in values a function captured reach every worker that runs it. */
-  private escapeData(data: ShippedData[]): void {
-    for (const item of data) {
-      if (item.kind === "remote") this.escapeData(item.data);
-      else if (item.encoded.hasRefs) this.refs.escape(refIdsIn(item.encoded));
-    }
+  private escapeData(shipment: Shipment): void {
+    forEachShipment(shipment, ({ data }) => {
+      for (const item of data) if (item.kind === "value" && item.encoded.hasRefs) this.refs.escape(refIdsIn(item.encoded));
+    });
   }
 
   private contextResource(): AsyncResource {
@@ -456,7 +448,7 @@ export class Driver implements Backend {
       case "log":
         return this.log(slot, message.task, message.text);
       case "submit": {
-        const fn = this.functions.get(message.fn)!;
+        const fn = shippedFunction(message.fn)!;
         this.submit({ fn, data: message.data }, message.args, message.options, message.refs);
         return;
       }

@@ -3,10 +3,10 @@
 import { isMainThread } from "node:worker_threads";
 import { currentBackend } from "./backend";
 import { RayError } from "./errors";
-import { CannotCopyError, encode, Encoded } from "./codec";
+import { CannotCopyError, encode, Encoded, SHIP } from "./codec";
 import { ObjectRef } from "./object-ref";
 import type { SubmitOptions } from "./protocol";
-import { ship, SHIP, Shipment, Shippable } from "./shipping/ship";
+import { ship, Shipment, Shippable } from "./shipping/ship";
 import { ensureDriver } from "./driver-access";
 
 export interface RemoteOptions {
@@ -59,17 +59,13 @@ export class RemoteFunction<A extends unknown[] = unknown[], R = unknown, Out = 
 
   /** Submits a task now; returns its ref (or refs, with numReturns > 1) at once. */
   remote(...args: RemoteArgs<A>): Out {
-    if (!isMainThread && typeof this.source === "function") {
-      // Made by code run again in a worker: the driver does not know it (see ship.ts).
-      throw new RayError(`${this.name}.remote(): this remote function was created inside a task, where it cannot be submitted; export it from its module (or declare it in a cell) so that tasks receive it from the driver`);
-    }
     const backend = currentBackend() ?? ensureDriver();
-    const shipment = typeof this.source === "function" ? ship(this.source) : this.source;
+    const shipment = this.shipment(".remote()");
     const encoded: Encoded[] = args.map((arg, i) => {
       try {
         return encode(arg, `argument ${i + 1}`);
       } catch (error) {
-        if (error instanceof CannotCopyError) throw new TypeError(`${this.name}.remote(): ${error.message}; pass data (or an ObjectRef) instead`);
+        if (error instanceof CannotCopyError) throw new TypeError(`${this.name}.remote(): ${error.message}`);
         throw error;
       }
     });
@@ -92,8 +88,18 @@ export class RemoteFunction<A extends unknown[] = unknown[], R = unknown, Out = 
     return this.submitOptions_;
   }
 
+  /** What a worker needs to run it; `use` says what the user did with it, for the refusal. */
+  private shipment(use: string): Shipment {
+    if (typeof this.source !== "function") return this.source;
+    if (!isMainThread) {
+      // Made by code run again in a worker: the driver does not know it (see ship.ts).
+      throw new RayError(`${this.name}${use}: this remote function was created inside a task, where it cannot be submitted or sent; export it from its module (or declare it in a cell) so that tasks receive it from the driver`);
+    }
+    return ship(this.source);
+  }
+
   [SHIP](): { shipment: Shipment; options: unknown } {
-    return { shipment: typeof this.source === "function" ? ship(this.source) : this.source, options: this.options_ };
+    return { shipment: this.shipment(" (sent to a task)"), options: this.options_ };
   }
 
   toString(): string {

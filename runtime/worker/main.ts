@@ -86,11 +86,11 @@ function thrownInfo(error: unknown, fnId: number): ThrownInfo {
 }
 
 function outputs(value: unknown, numReturns: number): Encoded[] {
-  if (numReturns === 1) return [encode(value, "the result")];
+  if (numReturns === 1) return [encode(value, "the task's result")];
   if (!Array.isArray(value) || value.length !== numReturns) {
     throw new TypeError(`the task has numReturns: ${numReturns} but returned ${Array.isArray(value) ? `${value.length} values` : "a non-array"}`);
   }
-  return value.map((item, i) => encode(item, `result ${i}`));
+  return value.map((item, i) => encode(item, `the task's result ${i}`));
 }
 
 function flush(): void {
