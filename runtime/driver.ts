@@ -374,6 +374,7 @@ export class Driver implements Backend {
       this.store.settle(id, "values" in outcome ? { value: outcome.values[i] } : { error: outcome.error });
       this.refs.freeIfUnheld(id);
     });
+    if ("error" in outcome && task.refs.length === 0) this.reportUnheld(task, outcome.error);
     // Arguments it never received (it failed or was cancelled first).
     for (const dep of task.deps) this.refs.release(dep);
     task.deps = [];
@@ -381,6 +382,12 @@ export class Driver implements Backend {
     task.args = [];
     this.activity(-1);
     this.schedule();
+  }
+
+  /** A task with numReturns: 0 has no ref to get its error from: as Ray, print it rather than lose it. */
+  private reportUnheld(task: Task, error: Error): void {
+    const text = `Unhandled error of ray::${task.name}() (numReturns: 0, no ref to get it from): ${error.stack ?? error.message}\n`;
+    task.context.runInAsyncScope(() => process.stderr.write(text));
   }
 
   private onResult(slot: WorkerSlot, result: TaskResult): void {

@@ -12,7 +12,7 @@ import { ensureDriver } from "./driver-access";
 export interface RemoteOptions {
   /** CPUs the task holds while it runs (default 1; fractions allowed). */
   numCpus?: number;
-  /** N > 1: `.remote()` returns N refs and the function returns N values (an array). */
+  /** N > 1: `.remote()` returns N refs and the function returns N values (an array); 0: no ref (the task runs for its effects; its value is dropped, its error printed). */
   numReturns?: number;
   /** Retries after the worker running the task dies (default 3). */
   maxRetries?: number;
@@ -29,7 +29,7 @@ export type RemoteArgs<A extends unknown[]> = { [K in keyof A]: A[K] | ObjectRef
 /** Refs for numReturns > 1: one per element of the returned tuple. */
 export type MultipleRefs<R> = R extends readonly unknown[] ? { [K in keyof R]: ObjectRef<R[K]> } : ObjectRef<unknown>[];
 
-export type RefsFor<O, R> = O extends { numReturns: infer N } ? (N extends 1 ? ObjectRef<R> : MultipleRefs<R>) : ObjectRef<R>;
+export type RefsFor<O, R> = O extends { numReturns: infer N } ? (N extends 1 ? ObjectRef<R> : N extends 0 ? undefined : MultipleRefs<R>) : ObjectRef<R>;
 
 const DEFAULTS: Required<Omit<RemoteOptions, "name" | "resources">> = { numCpus: 1, numReturns: 1, maxRetries: 3, maxCalls: 0 };
 
@@ -38,7 +38,7 @@ function checkOptions(options: RemoteOptions): void {
   for (const key of Object.keys(options)) if (!known.has(key)) throw new TypeError(`ray.remote: unknown option '${key}' (known: ${[...known].join(", ")})`);
   const { numCpus, numReturns, maxRetries, maxCalls } = options;
   if (numCpus !== undefined && !(typeof numCpus === "number" && numCpus >= 0)) throw new RangeError(`numCpus must be a number >= 0, got ${String(numCpus)}`);
-  if (numReturns !== undefined && !(Number.isInteger(numReturns) && numReturns >= 1)) throw new RangeError(`numReturns must be an integer >= 1, got ${String(numReturns)}`);
+  if (numReturns !== undefined && !(Number.isInteger(numReturns) && numReturns >= 0)) throw new RangeError(`numReturns must be an integer >= 0, got ${String(numReturns)}`);
   if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && maxRetries >= -1)) throw new RangeError(`maxRetries must be an integer >= -1 (-1: forever), got ${String(maxRetries)}`);
   if (maxCalls !== undefined && !(Number.isInteger(maxCalls) && maxCalls >= 0)) throw new RangeError(`maxCalls must be an integer >= 0, got ${String(maxCalls)}`);
 }
@@ -57,7 +57,7 @@ export class RemoteFunction<A extends unknown[] = unknown[], R = unknown, Out = 
     return this.options_.name || (typeof this.source === "function" ? this.source.name : this.source.fn.name) || "anonymous";
   }
 
-  /** Submits a task now; returns its ref (or refs, with numReturns > 1) at once. */
+  /** Submits a task now; returns its ref (or refs, with numReturns > 1; nothing, with 0) at once. */
   remote(...args: RemoteArgs<A>): Out {
     const backend = currentBackend() ?? ensureDriver();
     const shipment = this.shipment(".remote()");
@@ -71,11 +71,12 @@ export class RemoteFunction<A extends unknown[] = unknown[], R = unknown, Out = 
     });
     const options = this.submitOptions();
     const refs = backend.submit(shipment, encoded, options);
+    if (options.numReturns === 0) return undefined as Out;
     return (options.numReturns === 1 ? refs[0] : refs) as Out;
   }
 
   /** A copy with these options changed. */
-  options<O extends RemoteOptions>(options: O): RemoteFunction<A, R, RefsFor<O, R> extends ObjectRef<R> ? (O extends { numReturns: number } ? RefsFor<O, R> : Out) : RefsFor<O, R>> {
+  options<const O extends RemoteOptions>(options: O): RemoteFunction<A, R, RefsFor<O, R> extends ObjectRef<R> ? (O extends { numReturns: number } ? RefsFor<O, R> : Out) : RefsFor<O, R>> {
     return new RemoteFunction(this.source, { ...this.options_, ...options }) as never;
   }
 

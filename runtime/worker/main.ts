@@ -86,6 +86,8 @@ function thrownInfo(error: unknown, fnId: number): ThrownInfo {
 }
 
 function outputs(value: unknown, numReturns: number): Encoded[] {
+  // Nothing to keep it for (no ref): the task ran for its effects.
+  if (numReturns === 0) return [];
   if (numReturns === 1) return [encode(value, "the task's result")];
   if (!Array.isArray(value) || value.length !== numReturns) {
     throw new TypeError(`the task has numReturns: ${numReturns} but returned ${Array.isArray(value) ? `${value.length} values` : "a non-array"}`);
