@@ -100,7 +100,7 @@ export class RemoteFunction<A extends unknown[] = unknown[], R = unknown, Out = 
   }
 
   [SHIP](): { shipment: Shipment; options: unknown } {
-    return { shipment: this.shipment(" (sent to a task)"), options: this.options_ };
+    return { shipment: this.shipment(" (sent as a value)"), options: this.options_ };
   }
 
   toString(): string {
