@@ -7,14 +7,14 @@
 import { inspect } from "node:util";
 import { isMainThread } from "node:worker_threads";
 import { currentBackend } from "./backend";
-import { ACTOR_HANDLE, CannotCopyError, encode, Encoded } from "./codec";
+import { ACTOR_HANDLE, CannotCopyError, encode, Encoded, SHIP } from "./codec";
 import { ensureDriver } from "./driver-access";
 import { RayError } from "./errors";
 import { randomHex } from "./ids";
 import type { ObjectRef } from "./object-ref";
 import { TERMINATE } from "./protocol";
-import { checkNumCpus, RefsFor, RemoteArgs } from "./remote-function";
-import { ship, SHIP, Shipment, Shippable } from "./shipping/ship";
+import { checkNumCpus, RefsFor, RemoteArgs, RemoteFunction, remoteFromShipment } from "./remote-function";
+import { ship, Shipment, Shippable } from "./shipping/ship";
 
 export interface ActorOptions {
   /** CPUs the actor holds while it is alive (default: none held, but 1 free needed to place it, as Ray). */
@@ -118,7 +118,7 @@ function encodeArgs(args: unknown[], where: string): Encoded[] {
     try {
       return encode(arg, `argument ${i + 1}`);
     } catch (error) {
-      if (error instanceof CannotCopyError) throw new TypeError(`${where}.remote(): ${error.message}; pass data (or an ObjectRef) instead`);
+      if (error instanceof CannotCopyError) throw new TypeError(`${where}.remote(): ${error.message}`);
       throw error;
     }
   });
@@ -189,10 +189,10 @@ export class ActorClass<C extends Constructor = Constructor> implements Shippabl
   }
 }
 
-/** In a worker: the actor class, if the shipped handle is one (else it is a remote function). */
-export function actorClassFromShipment(shipment: Shipment, options: unknown): ActorClass | undefined {
+/** Where a shipped remote function or actor class arrives (a task's data, or a value): the one it was. */
+export function shippableFromShipment(shipment: Shipment, options: unknown): ActorClass | RemoteFunction {
   const shipped = (options as Partial<ShippedClassOptions> | undefined)?.actorClass;
-  if (!shipped) return undefined;
+  if (!shipped) return remoteFromShipment(shipment, options);
   return new ActorClass({ shipment, name: shipped.name, methods: shipped.methods }, shipped.options);
 }
 

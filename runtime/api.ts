@@ -68,7 +68,7 @@ type AnyFunction = (...args: any[]) => any;
 type AnyClass = abstract new (...args: any[]) => any;
 
 export function remote<F extends AnyFunction>(fn: F): RemoteFunction<Parameters<F>, Awaited<ReturnType<F>>>;
-export function remote<O extends RemoteOptions, F extends AnyFunction>(
+export function remote<const O extends RemoteOptions, F extends AnyFunction>(
   options: O,
   fn: F
 ): RemoteFunction<Parameters<F>, Awaited<ReturnType<F>>, RefsFor<O, Awaited<ReturnType<F>>>>;

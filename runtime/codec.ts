@@ -3,7 +3,8 @@
 // and ArrayBuffers into shared memory (they then reach any worker without a copy), and
 // refuses what cannot be copied, naming where it is, before anything is sent. Instances of
 // shipped classes (shipping/classes.ts) and errors travel as markers too, and are rebuilt
-// with their class and own fields.
+// with their class and own fields; remote functions and actor handles travel as their
+// descriptions, and are handles again on arrival.
 import { BUILTIN_ERRORS, builtinErrorName } from "./builtin-errors";
 import { ObjectRef } from "./object-ref";
 import { classIdOf, classOf } from "./shipping/classes";
@@ -12,6 +13,9 @@ const REF_KEY = "__tsray_ref__";
 const HANDLE_KEY = "__tsray_actor__";
 const INSTANCE_KEY = "__tsray_instance__";
 const ERROR_KEY = "__tsray_error__";
+const REMOTE_KEY = "__tsray_remote__";
+/** A remote function's description (its shipment and options: shipping/ship.ts): it travels as that, and is a remote function again on arrival. */
+export const SHIP = Symbol.for("tsray.ship");
 /** An actor handle's own description (actor.ts): it travels as that, and is a handle again on arrival. */
 export const ACTOR_HANDLE = Symbol.for("tsray.actorHandle");
 /** Arrays from this size on live in shared memory. */
@@ -44,11 +48,15 @@ interface EncodeState {
   skipUncopyable: boolean;
 }
 
+/** Says what cannot be copied, where it is (`path`: "argument 1.onDone", "the value", "the task's result"), and what to send instead. */
 export class CannotCopyError extends TypeError {
-  constructor(readonly path: string, what: string) {
-    super(`${path} ${what} cannot be copied to a worker`);
+  constructor(readonly path: string, what: string, instead: string) {
+    super(`${path} is ${what}, which cannot be copied: ${instead}`);
   }
 }
+
+const FUNCTION_INSTEAD =
+  "tsray sends data, not closures; send a remote function (ray.remote(fn)) in its place, or make the function a top-level declaration that the task calls by name";
 
 type TypedArray = Exclude<NodeJS.TypedArray, DataView>;
 
@@ -78,9 +86,9 @@ export function encode(value: unknown, path: string, options: { skipUncopyable?:
 function encodeValue(value: unknown, path: string, state: EncodeState): unknown {
   switch (typeof value) {
     case "function":
-      throw new CannotCopyError(path, "is a function: make it a top-level declaration, or a remote function, and it");
+      throw new CannotCopyError(path, "a function", FUNCTION_INSTEAD);
     case "symbol":
-      throw new CannotCopyError(path, "is a symbol and");
+      throw new CannotCopyError(path, "a symbol", "send a string instead");
     case "object":
       break;
     default:
@@ -93,6 +101,11 @@ function encodeValue(value: unknown, path: string, state: EncodeState): unknown 
     state.hasRefs = true;
     return { [REF_KEY]: value.id };
   }
+  if (SHIP in value) {
+    // Its data may hold refs (collectRefIds finds them) and is decoded by the task that runs it.
+    state.hasRefs = true;
+    return { [REMOTE_KEY]: (value as { [SHIP](): unknown })[SHIP]() };
+  }
   if (ACTOR_HANDLE in value) {
     state.hasRefs = true;
     return { [HANDLE_KEY]: (value as Record<symbol, unknown>)[ACTOR_HANDLE] };
@@ -104,8 +117,9 @@ function encodeValue(value: unknown, path: string, state: EncodeState): unknown 
   }
   if (value instanceof ArrayBuffer) return copyBuffer(value);
   if (value instanceof SharedArrayBuffer || value instanceof Date || value instanceof RegExp) return value;
-  if (value instanceof Promise || value instanceof WeakMap || value instanceof WeakSet) {
-    throw new CannotCopyError(path, `is a ${value.constructor.name} and`);
+  if (value instanceof Promise) throw new CannotCopyError(path, "a Promise", "await it, and send its value");
+  if (value instanceof WeakMap || value instanceof WeakSet) {
+    throw new CannotCopyError(path, `a ${value.constructor.name}`, `send a ${value instanceof WeakMap ? "Map" : "Set"} instead`);
   }
   if (Array.isArray(value)) {
     const out: unknown[] = new Array(value.length);
@@ -190,6 +204,11 @@ function revive(value: unknown, seen: Map<object, unknown>): unknown {
     const out = cls ? Object.create(cls.prototype as object) : {};
     seen.set(value, out);
     return reviveFields(fields, out, seen);
+  }
+  if (Object.prototype.hasOwnProperty.call(value, REMOTE_KEY)) {
+    const { shipment, options } = (value as Record<string, { shipment: never; options: unknown }>)[REMOTE_KEY];
+    // A remote function or an actor class. Loaded only when one arrives (actor.ts itself encodes with this module).
+    return (require("./actor") as typeof import("./actor")).shippableFromShipment(shipment, options);
   }
   if (Object.prototype.hasOwnProperty.call(value, HANDLE_KEY)) {
     // Loaded only when a handle arrives (actor.ts itself encodes with this module).

@@ -4,7 +4,7 @@ import { AsyncResource, executionAsyncId } from "node:async_hooks";
 import { availableParallelism, hostname } from "node:os";
 import { ClusterShare, freeResources, newClusterShare, publishFree, setCluster } from "./cluster-info";
 import { decode, Encoded, refIdOf, refIdsIn } from "./codec";
-import { GetTimeoutError, makeTaskError, OutOfMemoryError, RayActorError, RayError, TaskCancelledError, WorkerCrashedError } from "./errors";
+import { errorToSend, GetTimeoutError, makeTaskError, OutOfMemoryError, RayActorError, RayError, TaskCancelledError, WorkerCrashedError } from "./errors";
 import { ActorSummary, ActorTable } from "./actors";
 import type { Backend } from "./backend";
 import { setBackend } from "./backend";
@@ -13,7 +13,7 @@ import { ObjectRef, trackObjectRefs } from "./object-ref";
 import { ObjectStore } from "./object-store";
 import { RefCounts } from "./ref-counts";
 import type { FromWorker, SubmitOptions, TaskMessage, TaskResult } from "./protocol";
-import type { Shipment, ShippedData, ShippedFunction } from "./shipping/ship";
+import { forEachShipment, shippedFunction, type Shipment } from "./shipping/ship";
 import { defaultHeapMb, WorkerConfig, WorkerSlot } from "./worker-pool";
 import { deathNotice, outOfMemory, TaskFate, whereThrown, WorkerDeath } from "./worker-death";
 import { defaultMemoryLimitMb, MemoryMonitor } from "./memory-monitor";
@@ -92,7 +92,6 @@ export class Driver implements Backend {
   private submitContext = { asyncId: -1, resource: undefined as AsyncResource | undefined };
   private readonly tasks = new Map<number, Task>();
   private readonly taskByRef = new Map<string, Task>();
-  private readonly functions = new Map<number, ShippedFunction>();
   private readonly slots: WorkerSlot[] = [];
   private readonly actors: ActorTable;
   private nextTask = 0;
@@ -148,15 +147,9 @@ export class Driver implements Backend {
 
   // ---- submission ----
 
-  private register(fn: ShippedFunction, data: ShippedData[]): void {
-    this.functions.set(fn.id, fn);
-    for (const item of data) if (item.kind === "remote") this.register(item.fn, item.data);
-  }
-
   submit(shipment: Shipment, args: Encoded[], options: SubmitOptions, refs?: string[], actor?: string): ObjectRef[] {
     if (this.stopped) throw new RayError("ray.shutdown() was called: call ray.init() again to submit tasks");
-    this.requireKnownRefs(args, shipment.data, `${options.name ?? shipment.fn.name}.remote()`);
-    this.register(shipment.fn, shipment.data);
+    this.requireKnownRefs(args, `${options.name ?? shipment.fn.name}.remote()`, shipment);
     const ids = refs ?? (options.numReturns === 1 ? [newObjectId()] : Array.from({ length: options.numReturns }, () => newObjectId()));
     const deps: string[] = [];
     for (const arg of args) {
@@ -166,7 +159,7 @@ export class Driver implements Backend {
         this.refs.hold(dep);
       } else if (arg.hasRefs) this.refs.escape(refIdsIn(arg));
     }
-    this.escapeData(shipment.data);
+    this.escapeData(shipment);
     // Minted by a worker, which may keep them (ref-counts.ts).
     if (refs) this.refs.escape(refs);
     const task: Task = {
@@ -197,12 +190,11 @@ export class Driver implements Backend {
    * Refuses, before anything is queued, a ref of an earlier session among the arguments
    * (top-level or nested) or the values the function captured: the scheduler never meets one.
    */
-  private requireKnownRefs(args: Encoded[], data: ShippedData[], where: string): void {
+  private requireKnownRefs(args: Encoded[], where: string, shipment?: Shipment): void {
     for (const arg of args) if (arg.hasRefs) this.store.requireKnown(refIdsIn(arg), where);
-    for (const item of data) {
-      if (item.kind === "remote") this.requireKnownRefs([], item.data, where);
-      else if (item.encoded.hasRefs) this.store.requireKnown(refIdsIn(item.encoded), where);
-    }
+    if (shipment) forEachShipment(shipment, ({ data }) => {
+      for (const item of data) if (item.kind === "value" && item.encoded.hasRefs) this.store.requireKnown(refIdsIn(item.encoded), where);
+    });
   }
 
   /** A worker's submission refused: the refs it minted (and may hold) fail with the reason. */
@@ -215,11 +207,10 @@ export class Driver implements Backend {
   }
 
   /** Refs in values a function captured reach every worker that runs it. */
-  private escapeData(data: ShippedData[]): void {
-    for (const item of data) {
-      if (item.kind === "remote") this.escapeData(item.data);
-      else if (item.encoded.hasRefs) this.refs.escape(refIdsIn(item.encoded));
-    }
+  private escapeData(shipment: Shipment): void {
+    forEachShipment(shipment, ({ data }) => {
+      for (const item of data) if (item.kind === "value" && item.encoded.hasRefs) this.refs.escape(refIdsIn(item.encoded));
+    });
   }
 
   private contextResource(): AsyncResource {
@@ -441,6 +432,7 @@ export class Driver implements Backend {
     this.tasks.delete(task.id);
     for (const id of task.refs) this.taskByRef.delete(id);
     this.settleRefs(task, outcome);
+    if ("error" in outcome && task.refs.length === 0) this.reportUnheld(task, outcome.error);
     // Arguments it never received (it failed or was cancelled first).
     for (const dep of task.deps) this.refs.release(dep);
     task.deps = [];
@@ -456,6 +448,12 @@ export class Driver implements Backend {
       this.store.settle(id, "values" in outcome ? { value: outcome.values[i] } : { error: outcome.error });
       this.refs.freeIfUnheld(id);
     });
+  }
+
+  /** A task with numReturns: 0 has no ref to get its error from: as Ray, print it rather than lose it. */
+  private reportUnheld(task: Task, error: Error): void {
+    const text = `Unhandled error of ray::${task.name}() (numReturns: 0, no ref to get it from): ${error.stack ?? error.message}\n`;
+    task.context.runInAsyncScope(() => process.stderr.write(text));
   }
 
   private onResult(slot: WorkerSlot, result: TaskResult): void {
@@ -535,7 +533,7 @@ export class Driver implements Backend {
 
   /** On stderr, in the cell that submitted the task running on it (or the latest one it ran), as Ray prints worker deaths. */
   private announceDeath(slot: WorkerSlot, death: WorkerDeath, fates: TaskFate[], running: Task | undefined, replaced: boolean): void {
-    const where = death.error?.stack ? whereThrown(death.error.stack, (id) => this.functions.get(id)) : undefined;
+    const where = death.error?.stack ? whereThrown(death.error.stack, shippedFunction) : undefined;
     const line = deathNotice(slot.index, death, fates, where, replaced);
     const context = running?.context ?? slot.lastContext;
     const print = () => process.stderr.write(line);
@@ -568,7 +566,7 @@ export class Driver implements Backend {
       case "log":
         return this.log(slot, message.task, message.text);
       case "submit": {
-        const fn = this.functions.get(message.fn)!;
+        const fn = shippedFunction(message.fn)!;
         try {
           this.submit({ fn, data: message.data }, message.args, message.options, message.refs);
         } catch (error) {
@@ -621,7 +619,7 @@ export class Driver implements Backend {
   private reply(slot: WorkerSlot, req: number, answer: Promise<unknown>): Promise<void> {
     return answer.then(
       (value) => slot.post({ t: "reply", req, ok: true, value }),
-      (error: Error) => slot.post({ t: "reply", req, ok: false, error: { name: error.name, message: error.message, stack: error.stack ?? "" } })
+      (error: Error) => slot.post({ t: "reply", req, ok: false, error: errorToSend(error) })
     );
   }
 
@@ -652,14 +650,14 @@ export class Driver implements Backend {
 
   createActor(id: string, shipment: Shipment, args: Encoded[], options: SubmitOptions): void {
     // Before the actor is recorded (submit checks again, too late for that).
-    this.requireKnownRefs(args, shipment.data, `${options.name ?? shipment.fn.name}.remote()`);
+    this.requireKnownRefs(args, `${options.name ?? shipment.fn.name}.remote()`, shipment);
     this.actors.create(id, options);
     this.submit(shipment, args, options, [], id);
   }
 
   /** `refs`: minted by the worker making the call. */
   callActor(id: string, method: string, args: Encoded[], numReturns: number, refs?: string[]): ObjectRef[] {
-    this.requireKnownRefs(args, [], `${method}.remote()`);
+    this.requireKnownRefs(args, `${method}.remote()`);
     return this.actors.call(id, method, args, numReturns, refs);
   }
 

@@ -1,7 +1,9 @@
 // ray.exceptions (API.md section 4). A RayTaskError is also an instance of the built-in
 // class of the error the task threw (TypeError, RangeError...), as Ray's dual-class
 // RayTaskError(ZeroDivisionError) is. Its cause is what the task threw, rebuilt with its
-// class when the driver knows it (codec.ts).
+// class when the driver knows it (codec.ts). A task that re-throws the error of a task it
+// waited for fails with that same innermost error, the tasks it passed through named in
+// the message, as Ray's chained RayTaskError does.
 import { BUILTIN_ERRORS } from "./builtin-errors";
 import { decode, Encoded } from "./codec";
 
@@ -62,7 +64,12 @@ export interface ThrownInfo {
   builtin?: string;
   /** The thrown value itself, with the own fields that could be copied (none if it could not be). */
   thrown?: Encoded;
+  /** A task error re-thrown: the tasks it failed in, innermost first. */
+  via?: { task: string; where: string }[];
 }
+
+/** Where a task error keeps what it was made from, so that a task re-throwing it passes on the innermost error. */
+const ORIGIN = Symbol.for("tsray.taskErrorOrigin");
 
 export interface RayTaskError extends Error {
   /** `ray::name()`. */
@@ -104,14 +111,40 @@ function rebuildCause(info: ThrownInfo): unknown {
 }
 
 export function makeTaskError(task: string, info: ThrownInfo, where: string): RayTaskError {
+  return taskErrorOf({ ...info, via: [...(info.via ?? []), { task, where }] });
+}
+
+/** The task error `info` describes: the one its innermost task threw, failed in the tasks of `info.via`. */
+function taskErrorOf(info: ThrownInfo & { via: { task: string; where: string }[] }): RayTaskError {
   const cause = rebuildCause(info);
   const Cls = taskErrorClass(info.builtin);
-  const error = new Cls(`${task} (${where})\n${info.name}: ${info.message}`, { cause }) as RayTaskError;
+  const tasks = info.via.map(({ task, where }) => `${task} (${where})`).reverse();
+  const error = new Cls(`${tasks.join("\n  re-threw the error of ")}\n${info.name}: ${info.message}`, { cause }) as RayTaskError;
   error.name = `RayTaskError(${info.name})`;
-  Object.defineProperty(error, "task", { value: task, enumerable: false });
+  Object.defineProperty(error, "task", { value: info.via[info.via.length - 1].task, enumerable: false });
+  Object.defineProperty(error, ORIGIN, { value: info, enumerable: false });
   // The traceback shown is the worker's: where the user's code threw.
   const frames = info.stack.split("\n").filter((line) => /^\s+at /.test(line));
   error.stack = `${error.name}: ${error.message}\n${frames.join("\n")}`;
+  return error;
+}
+
+/** What a task error was made from (the innermost error, the tasks it passed through), if `error` is one. */
+export function taskErrorOrigin(error: unknown): ThrownInfo | undefined {
+  return typeof error === "object" && error !== null ? ((error as Record<symbol, ThrownInfo | undefined>)[ORIGIN]) : undefined;
+}
+
+/** An error the driver sends to a task (a failed `get`), as it travels. */
+export function errorToSend(error: Error): ThrownInfo {
+  return taskErrorOrigin(error) ?? { name: error.name, message: error.message, stack: error.stack ?? "" };
+}
+
+/** In a task: the error the driver sent, a task error again if it was one. */
+export function errorReceived(info: ThrownInfo): Error {
+  if (info.via) return taskErrorOf({ ...info, via: info.via });
+  const error = new Error(info.message);
+  error.name = info.name;
+  error.stack = info.stack;
   return error;
 }
 

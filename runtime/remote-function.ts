@@ -3,16 +3,16 @@
 import { isMainThread } from "node:worker_threads";
 import { currentBackend } from "./backend";
 import { RayError } from "./errors";
-import { CannotCopyError, encode, Encoded } from "./codec";
+import { CannotCopyError, encode, Encoded, SHIP } from "./codec";
 import { ObjectRef } from "./object-ref";
 import type { SubmitOptions } from "./protocol";
-import { ship, SHIP, Shipment, Shippable } from "./shipping/ship";
+import { ship, Shipment, Shippable } from "./shipping/ship";
 import { ensureDriver } from "./driver-access";
 
 export interface RemoteOptions {
   /** CPUs the task holds while it runs (default 1; a whole number, or a fraction below 1). */
   numCpus?: number;
-  /** N > 1: `.remote()` returns N refs and the function returns N values (an array). */
+  /** N > 1: `.remote()` returns N refs and the function returns N values (an array); 0: no ref (the task runs for its effects; its value is dropped, its error printed). */
   numReturns?: number;
   /** Retries after the worker running the task dies (default 3). */
   maxRetries?: number;
@@ -29,7 +29,7 @@ export type RemoteArgs<A extends unknown[]> = { [K in keyof A]: A[K] | ObjectRef
 /** Refs for numReturns > 1: one per element of the returned tuple. */
 export type MultipleRefs<R> = R extends readonly unknown[] ? { [K in keyof R]: ObjectRef<R[K]> } : ObjectRef<unknown>[];
 
-export type RefsFor<O, R> = O extends { numReturns: infer N } ? (N extends 1 ? ObjectRef<R> : MultipleRefs<R>) : ObjectRef<R>;
+export type RefsFor<O, R> = O extends { numReturns: infer N } ? (N extends 1 ? ObjectRef<R> : N extends 0 ? undefined : MultipleRefs<R>) : ObjectRef<R>;
 
 const DEFAULTS: Required<Omit<RemoteOptions, "name" | "resources">> = { numCpus: 1, numReturns: 1, maxRetries: 3, maxCalls: 0 };
 
@@ -46,7 +46,7 @@ function checkOptions(options: RemoteOptions): void {
   for (const key of Object.keys(options)) if (!known.has(key)) throw new TypeError(`ray.remote: unknown option '${key}' (known: ${[...known].join(", ")})`);
   const { numCpus, numReturns, maxRetries, maxCalls } = options;
   checkNumCpus(numCpus);
-  if (numReturns !== undefined && !(Number.isInteger(numReturns) && numReturns >= 1)) throw new RangeError(`numReturns must be an integer >= 1, got ${String(numReturns)}`);
+  if (numReturns !== undefined && !(Number.isInteger(numReturns) && numReturns >= 0)) throw new RangeError(`numReturns must be an integer >= 0, got ${String(numReturns)}`);
   if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && maxRetries >= -1)) throw new RangeError(`maxRetries must be an integer >= -1 (-1: forever), got ${String(maxRetries)}`);
   if (maxCalls !== undefined && !(Number.isInteger(maxCalls) && maxCalls >= 0)) throw new RangeError(`maxCalls must be an integer >= 0, got ${String(maxCalls)}`);
 }
@@ -65,29 +65,26 @@ export class RemoteFunction<A extends unknown[] = unknown[], R = unknown, Out = 
     return this.options_.name || (typeof this.source === "function" ? this.source.name : this.source.fn.name) || "anonymous";
   }
 
-  /** Submits a task now; returns its ref (or refs, with numReturns > 1) at once. */
+  /** Submits a task now; returns its ref (or refs, with numReturns > 1; nothing, with 0) at once. */
   remote(...args: RemoteArgs<A>): Out {
-    if (!isMainThread && typeof this.source === "function") {
-      // Made by code run again in a worker: the driver does not know it (see ship.ts).
-      throw new RayError(`${this.name}.remote(): this remote function was created inside a task, where it cannot be submitted; export it from its module (or declare it in a cell) so that tasks receive it from the driver`);
-    }
     const backend = currentBackend() ?? ensureDriver();
-    const shipment = typeof this.source === "function" ? ship(this.source) : this.source;
+    const shipment = this.shipment(".remote()");
     const encoded: Encoded[] = args.map((arg, i) => {
       try {
         return encode(arg, `argument ${i + 1}`);
       } catch (error) {
-        if (error instanceof CannotCopyError) throw new TypeError(`${this.name}.remote(): ${error.message}; pass data (or an ObjectRef) instead`);
+        if (error instanceof CannotCopyError) throw new TypeError(`${this.name}.remote(): ${error.message}`);
         throw error;
       }
     });
     const options = this.submitOptions();
     const refs = backend.submit(shipment, encoded, options);
+    if (options.numReturns === 0) return undefined as Out;
     return (options.numReturns === 1 ? refs[0] : refs) as Out;
   }
 
   /** A copy with these options changed. */
-  options<O extends RemoteOptions>(options: O): RemoteFunction<A, R, RefsFor<O, R> extends ObjectRef<R> ? (O extends { numReturns: number } ? RefsFor<O, R> : Out) : RefsFor<O, R>> {
+  options<const O extends RemoteOptions>(options: O): RemoteFunction<A, R, RefsFor<O, R> extends ObjectRef<R> ? (O extends { numReturns: number } ? RefsFor<O, R> : Out) : RefsFor<O, R>> {
     return new RemoteFunction(this.source, { ...this.options_, ...options }) as never;
   }
 
@@ -100,8 +97,18 @@ export class RemoteFunction<A extends unknown[] = unknown[], R = unknown, Out = 
     return this.submitOptions_;
   }
 
+  /** What a worker needs to run it; `use` says what the user did with it, for the refusal. */
+  private shipment(use: string): Shipment {
+    if (typeof this.source !== "function") return this.source;
+    if (!isMainThread) {
+      // Made by code run again in a worker: the driver does not know it (see ship.ts).
+      throw new RayError(`${this.name}${use}: this remote function was created inside a task, where it cannot be submitted or sent; export it from its module (or declare it in a cell) so that tasks receive it from the driver`);
+    }
+    return ship(this.source);
+  }
+
   [SHIP](): { shipment: Shipment; options: unknown } {
-    return { shipment: typeof this.source === "function" ? ship(this.source) : this.source, options: this.options_ };
+    return { shipment: this.shipment(" (sent as a value)"), options: this.options_ };
   }
 
   toString(): string {

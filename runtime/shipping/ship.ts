@@ -5,9 +5,11 @@
 //   - functions and classes travel as source (their own names resolved the same way),
 //     modules as a specifier the worker imports again, remote functions as handles,
 //     anything else as a copy of its value now (that is, at submission).
+// A remote function that uses itself, or one that uses it (recursion, mutual recursion), is
+// sent as a handle to the shipment being planned: the data then refer to one another.
 // A name that resolves to none of these (a closure's local variable) is refused, by name.
 import { join } from "node:path";
-import { encode, CannotCopyError, Encoded } from "../codec";
+import { encode, CannotCopyError, Encoded, SHIP } from "../codec";
 import { FreeNames, freeNamesOf, topLevelDeclarations, TopLevelDeclaration } from "./free-names";
 import { closedOverFunction, FunctionOrigin, locateFunction, positionOf, ScriptInfo } from "./locate";
 import { moduleSourceOf, ModuleSource } from "./modules";
@@ -33,17 +35,15 @@ export interface ShippedFunction {
   segments: Segment[];
 }
 
-export type ShippedData =
-  | { kind: "value"; encoded: Encoded }
-  | { kind: "remote"; fn: ShippedFunction; data: ShippedData[]; options: unknown };
+type RemoteData = { kind: "remote"; fn: ShippedFunction; data: ShippedData[]; options: unknown };
+export type ShippedData = { kind: "value"; encoded: Encoded } | RemoteData;
 
 export interface Shipment {
   fn: ShippedFunction;
   data: ShippedData[];
 }
 
-/** Implemented by remote functions and actor classes: how to send them along. */
-export const SHIP = Symbol("tsray.ship");
+/** Implemented by remote functions and actor classes: how to send them along (as data a task uses, or in a value: codec.ts). */
 export interface Shippable {
   [SHIP](): { shipment: Shipment; options: unknown };
 }
@@ -65,9 +65,19 @@ interface Analysis {
 const analyses = new WeakMap<Function, Analysis>();
 const declarationsByScript = new WeakMap<ScriptInfo, Map<string, TopLevelDeclaration>>();
 const shippedByKey = new Map<string, ShippedFunction>();
+/** Every function planned here, by id: a task names the one it submits by its id (it got the code from here). */
+const shippedById = new Map<number, ShippedFunction>();
 /** Shipments that cannot change: the function uses no value looked up at submission. */
 const staticShipments = new WeakMap<Function, Shipment>();
 let nextId = 0;
+
+/** A function being planned, and the handles to it made meanwhile (by itself, or by a function it uses), which get its code when planned. */
+interface InPlanning {
+  shipment: Shipment;
+  handles: RemoteData[];
+}
+const inPlanning = new Map<Function, InPlanning>();
+const inPlanningByShipment = new WeakMap<Shipment, InPlanning>();
 
 /** `foo() {}` (a method) and `async foo() {}` are not expressions; `function` makes them so. */
 function asExpression(source: string): string {
@@ -231,7 +241,9 @@ class Planner {
   private bindValue(name: string, value: unknown): void {
     if (value !== null && (typeof value === "object" || typeof value === "function") && SHIP in (value as object)) {
       const { shipment, options } = (value as Shippable)[SHIP]();
-      this.bindData(name, { kind: "remote", fn: shipment.fn, data: shipment.data, options });
+      const handle: RemoteData = { kind: "remote", fn: shipment.fn, data: shipment.data, options };
+      inPlanningByShipment.get(shipment)?.handles.push(handle);
+      this.bindData(name, handle);
       return;
     }
     const module = moduleSourceOf(value);
@@ -250,7 +262,7 @@ class Planner {
     try {
       this.bindData(name, { kind: "value", encoded: encode(value, name) });
     } catch (error) {
-      if (error instanceof CannotCopyError) this.refuse(name, `has a value that cannot be copied (${error.path} ${error.message.slice(error.path.length + 1)})`);
+      if (error instanceof CannotCopyError) this.refuse(name, `has a value that cannot be copied (${error.message})`);
       throw error;
     }
   }
@@ -286,6 +298,7 @@ class Planner {
         segments: this.segments.map((s) => ({ ...s, startLine: s.startLine + 1 })),
       };
       shippedByKey.set(key, shipped);
+      shippedById.set(shipped.id, shipped);
     }
     return { fn: shipped, data: this.data };
   }
@@ -293,12 +306,37 @@ class Planner {
 
 /** What a worker needs to run `fn` now; throws RefusedFunctionError naming what cannot be sent. */
 export function ship(fn: Function): Shipment {
-  const known = staticShipments.get(fn);
+  const known = staticShipments.get(fn) ?? inPlanning.get(fn)?.shipment;
   if (known) return known;
   const planner = new Planner(`'${fn.name || "the function"}'`);
-  const shipment = planner.plan(fn);
-  // Only source text and globals: the same every time (and submitting is the hot path).
-  if (!planner.usedValues) staticShipments.set(fn, shipment);
-  return shipment;
+  // Its code is known once planned: handles to it made meanwhile receive it then.
+  const planning: InPlanning = { shipment: { fn: undefined as never, data: planner.data }, handles: [] };
+  inPlanning.set(fn, planning);
+  inPlanningByShipment.set(planning.shipment, planning);
+  try {
+    const shipment = planner.plan(fn);
+    for (const handle of planning.handles) handle.fn = shipment.fn;
+    // Only source text and globals: the same every time (and submitting is the hot path).
+    if (!planner.usedValues) staticShipments.set(fn, shipment);
+    return shipment;
+  } finally {
+    inPlanning.delete(fn);
+  }
 }
 
+/** A function planned in this thread (the driver), by its id. */
+export function shippedFunction(id: number): ShippedFunction | undefined {
+  return shippedById.get(id);
+}
+
+/** Calls `visit` once for the shipment and for each remote function in its data, however deep (they may refer to one another). */
+export function forEachShipment(shipment: Shipment, visit: (shipment: Shipment) => void, seen?: Set<ShippedData[]>): void {
+  visit(shipment);
+  for (const item of shipment.data) {
+    if (item.kind !== "remote") continue;
+    seen ??= new Set([shipment.data]);
+    if (seen.has(item.data)) continue;
+    seen.add(item.data);
+    forEachShipment(item, visit, seen);
+  }
+}

@@ -3,6 +3,7 @@
 // that tasks waiting for their own nested tasks cannot deadlock the pool).
 import type { Backend } from "../backend";
 import { decode, Encoded } from "../codec";
+import { errorReceived } from "../errors";
 import { newObjectId } from "../ids";
 import { ObjectRef } from "../object-ref";
 import type { FromWorker, SubmitOptions, ToWorker } from "../protocol";
@@ -79,11 +80,6 @@ export class WorkerBackend implements Backend {
     this.pending.delete(message.req);
     if (!pending) return;
     if (message.ok) pending.resolve(message.value);
-    else {
-      const error = new Error(message.error.message);
-      error.name = message.error.name;
-      error.stack = message.error.stack;
-      pending.reject(error);
-    }
+    else pending.reject(errorReceived(message.error));
   }
 }

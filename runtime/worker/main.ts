@@ -7,17 +7,16 @@ import { MessagePort } from "node:worker_threads";
 import { expose } from "threads/worker";
 import { builtinErrorName } from "../builtin-errors";
 import { decode, encode, Encoded } from "../codec";
-import type { ThrownInfo } from "../errors";
+import { taskErrorOrigin, ThrownInfo } from "../errors";
 import { registerShippedClass } from "../shipping/classes";
 import type { FromWorker, TaskMessage, TaskResult, ToWorker } from "../protocol";
 import type { ShippedData, ShippedFunction } from "../shipping/ship";
 import { mapStack, shippedFilename } from "./stack";
 import { WorkerBackend, setCurrentTask } from "./backend";
 import { setBackend } from "../backend";
-import { remoteFromShipment } from "../remote-function";
 import { claim } from "../prefetch";
 import { ActorRunner } from "./actor";
-import { actorClassFromShipment } from "../actor";
+import { shippableFromShipment } from "../actor";
 import { setCluster } from "../cluster-info";
 
 const functions = new Map<number, { shipped: ShippedFunction; entry?: Function; factory: Function; require: NodeJS.Require }>();
@@ -47,7 +46,7 @@ function importer(requireFrom: string) {
 function dataValue(data: ShippedData): unknown {
   if (data.kind === "value") return decode(data.encoded);
   const shipment = { fn: data.fn, data: data.data };
-  return actorClassFromShipment(shipment, data.options) ?? remoteFromShipment(shipment, data.options);
+  return shippableFromShipment(shipment, data.options);
 }
 
 function functionFor(task: Pick<TaskMessage, "fn" | "data">): Function {
@@ -76,6 +75,9 @@ function encodeThrown(error: unknown): Encoded | undefined {
 }
 
 function thrownInfo(error: unknown, fnId: number): ThrownInfo {
+  // A nested task's error, re-thrown: the task fails with that error (errors.ts).
+  const origin = taskErrorOrigin(error);
+  if (origin) return origin;
   const shipped = functions.get(fnId)?.shipped;
   const thrown = encodeThrown(error);
   if (error instanceof Error) {
@@ -86,11 +88,13 @@ function thrownInfo(error: unknown, fnId: number): ThrownInfo {
 }
 
 function outputs(value: unknown, numReturns: number): Encoded[] {
-  if (numReturns === 1) return [encode(value, "the result")];
+  // Nothing to keep it for (no ref): the task ran for its effects.
+  if (numReturns === 0) return [];
+  if (numReturns === 1) return [encode(value, "the task's result")];
   if (!Array.isArray(value) || value.length !== numReturns) {
     throw new TypeError(`the task has numReturns: ${numReturns} but returned ${Array.isArray(value) ? `${value.length} values` : "a non-array"}`);
   }
-  return value.map((item, i) => encode(item, `result ${i}`));
+  return value.map((item, i) => encode(item, `the task's result ${i}`));
 }
 
 function flush(): void {
