@@ -98,6 +98,45 @@ function taskErrorClass(builtin: string | undefined) {
   return cls;
 }
 
+const dualPrototypes = new WeakMap<object, object>();
+
+/**
+ * For an error of the user's own class (QuotaError): a prototype under that class's, marked
+ * as a task error, so that the task error is a QuotaError too, with its methods (Ray's dual
+ * class `RayTaskError(QuotaError)`). The class's constructor is never run again.
+ */
+function dualPrototype(classPrototype: object): object {
+  let dual = dualPrototypes.get(classPrototype);
+  if (!dual) {
+    dual = Object.create(classPrototype) as object;
+    for (const marked of [RayError, RayTaskError]) Object.defineProperty(dual, brandOf(marked), { value: true });
+    dualPrototypes.set(classPrototype, dual);
+  }
+  return dual;
+}
+
+const builtinPrototypes = new Set<object>(Object.values(BUILTIN_ERRORS).map((cls) => cls.prototype));
+
+/** An error of a class the user wrote (not a built-in one): the task error takes that class. */
+function isOfUserClass(cause: unknown): cause is Error {
+  return cause instanceof Error && !builtinPrototypes.has(Object.getPrototypeOf(cause) as object);
+}
+
+/** `class QuotaError extends RangeError {}` that keeps its base's `name` goes by its class's name, as in Ray. */
+function nameOfUserError(cause: Error, info: ThrownInfo): string {
+  return info.name === info.builtin && cause.constructor.name ? cause.constructor.name : info.name;
+}
+
+/** The task error as an instance of the cause's own class, with its fields (`code`, `limit`). */
+function asUserClassError(cause: Error, message: string): Error {
+  const error = Object.create(dualPrototype(Object.getPrototypeOf(cause) as object)) as Error;
+  Object.assign(error, cause);
+  for (const [key, value] of [["message", message], ["cause", cause]] as const) {
+    Object.defineProperty(error, key, { value, writable: true, configurable: true, enumerable: false });
+  }
+  return error;
+}
+
 /**
  * What the task threw, rebuilt in the driver: an error of its class (or built-in base) with
  * its fields and the worker's stack, as mapped to the user's lines; any other value as thrown.
@@ -117,10 +156,12 @@ export function makeTaskError(task: string, info: ThrownInfo, where: string): Ra
 /** The task error `info` describes: the one its innermost task threw, failed in the tasks of `info.via`. */
 function taskErrorOf(info: ThrownInfo & { via: { task: string; where: string }[] }): RayTaskError {
   const cause = rebuildCause(info);
-  const Cls = taskErrorClass(info.builtin);
   const tasks = info.via.map(({ task, where }) => `${task} (${where})`).reverse();
-  const error = new Cls(`${tasks.join("\n  re-threw the error of ")}\n${info.name}: ${info.message}`, { cause }) as RayTaskError;
-  error.name = `RayTaskError(${info.name})`;
+  const userClass = isOfUserClass(cause);
+  const name = userClass ? nameOfUserError(cause, info) : info.name;
+  const message = `${tasks.join("\n  re-threw the error of ")}\n${name}: ${info.message}`;
+  const error = (userClass ? asUserClassError(cause, message) : new (taskErrorClass(info.builtin))(message, { cause })) as RayTaskError;
+  error.name = `RayTaskError(${name})`;
   Object.defineProperty(error, "task", { value: info.via[info.via.length - 1].task, enumerable: false });
   Object.defineProperty(error, ORIGIN, { value: info, enumerable: false });
   // The traceback shown is the worker's: where the user's code threw.
