@@ -87,6 +87,8 @@ export class Driver implements Backend {
   private freeCpus: number;
   private readonly freeResources: Record<string, number>;
   private readonly queue = new TaskQueue<Task>((task) => task.state === "queued");
+  /** The tasks submitted from inside tasks, also in `queue`: a CPU lent by a task blocked in `get` goes to them first. */
+  private readonly nested = new TaskQueue<Task>((task) => task.state === "queued");
   private readonly durations = new TaskDurations();
   /** The async context of the latest submission and its resource (shared: one per cell run, not per task). */
   private submitContext = { asyncId: -1, resource: undefined as AsyncResource | undefined };
@@ -188,6 +190,7 @@ export class Driver implements Backend {
     }
     this.tasks.set(task.id, task);
     this.queue.push(task);
+    if (refs && actor === undefined) this.nested.push(task);
     this.activity(+1);
     this.schedule();
     return ids.map((id) => new ObjectRef(id));
@@ -260,8 +263,9 @@ export class Driver implements Backend {
     return Math.max(task.options.numCpus, task.options.placementCpus ?? 0);
   }
 
-  private fits(task: Task): boolean {
-    if (this.cpusToPlace(task) > this.freeCpus + EPSILON) return false;
+  /** `reserved`: CPUs promised to tasks waiting for a starting worker. */
+  private fits(task: Task, reserved = 0): boolean {
+    if (this.cpusToPlace(task) > this.freeCpus - reserved + EPSILON) return false;
     for (const [name, amount] of Object.entries(task.options.resources)) if (!((this.freeResources[name] ?? 0) + EPSILON >= amount)) return false;
     return true;
   }
@@ -314,25 +318,39 @@ export class Driver implements Backend {
     for (const [slot, tasks] of batches) slot.send(tasks);
   }
 
-  /** Starts queued tasks, in order, as far as their arguments, CPUs and idle workers allow. */
+  /**
+   * Starts queued tasks, in order, as far as their arguments, CPUs and idle workers allow.
+   * While a task is blocked in `get`, the tasks submitted from inside tasks come first: the
+   * blocked ones are likely waiting for them (Ray's fair queueing has the same effect).
+   */
   private startOnIdleSlots(batches: Map<WorkerSlot, TaskMessage[]>): void {
-    // Each worker still starting will take one of the tasks left waiting for a worker.
-    let starting = this.slots.filter((slot) => !slot.ready && !slot.terminating).length;
-    this.queue.scan((task) => {
-      // Nothing further can start: stop scanning (the queue may hold 200,000 tasks).
-      if (this.freeCpus <= EPSILON && this.cpusToPlace(task) > 0) return false;
-      if (!this.argumentsReady(task) || !this.fits(task)) return true;
-      if (task.actor !== undefined) {
-        this.startActor(task);
-        return true;
-      }
-      const slot = this.idleSlot();
-      if (slot) this.start(task, slot, batches, false);
-      else if (starting > 0) starting--;
-      else if (this.mayAddWorker(task)) this.addWorker();
-      else return false;
+    // Each worker still starting will take one of the tasks left waiting for a worker; the
+    // CPUs of those are reserved, so that the workers started for lent CPUs do not overshoot.
+    const waiting = { starting: this.slots.filter((slot) => !slot.ready && !slot.terminating).length, cpus: 0 };
+    const visit = (task: Task) => this.startOrWait(task, batches, waiting);
+    if (this.slots.some((slot) => slot.lending)) this.nested.scan(visit);
+    this.queue.scan(visit);
+  }
+
+  /** False: nothing further can start in this scan. */
+  private startOrWait(task: Task, batches: Map<WorkerSlot, TaskMessage[]>, waiting: { starting: number; cpus: number }): boolean {
+    // Nothing further can start: stop scanning (the queue may hold 200,000 tasks).
+    if (this.freeCpus - waiting.cpus <= EPSILON && this.cpusToPlace(task) > 0) return false;
+    if (!this.argumentsReady(task) || !this.fits(task, waiting.cpus)) return true;
+    if (task.actor !== undefined) {
+      this.startActor(task);
       return true;
-    });
+    }
+    const slot = this.idleSlot();
+    if (slot) {
+      this.start(task, slot, batches, false);
+      return true;
+    }
+    if (waiting.starting > 0) waiting.starting--;
+    else if (this.mayAddWorker(task)) this.addWorker();
+    else return false;
+    waiting.cpus += task.options.numCpus;
+    return true;
   }
 
   /** Sends short tasks from the head of the queue to busy workers' windows (prefetch.ts). */
@@ -378,12 +396,12 @@ export class Driver implements Backend {
 
   /**
    * Every worker is taken: another one starts for a task that needs no CPU (up to the cap,
-   * as Ray starts more workers for them), or runs on a CPU lent by a task blocked in `get`.
+   * as Ray starts more workers for them), or runs on a CPU lent by a task blocked in `get`
+   * (the task fits: the CPUs free beyond those reserved in this scan are lent ones).
    */
   private mayAddWorker(task: Task): boolean {
     if (task.options.numCpus === 0) return this.slots.length < this.maxWorkers;
-    // One at a time: the lent CPUs are taken only when the task starts, so more would overshoot.
-    return this.slots.some((slot) => slot.lending) && !this.slots.some((slot) => !slot.ready && !slot.terminating);
+    return this.slots.some((slot) => slot.lending);
   }
 
   /** Sends the task to the slot; a prefetched one acquires nothing (the CPU passes to it). */
@@ -838,6 +856,7 @@ export class Driver implements Backend {
     }
     this.tasks.clear();
     this.queue.clear();
+    this.nested.clear();
   }
 }
 
