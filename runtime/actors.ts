@@ -7,7 +7,7 @@
 // killed, terminated, its constructor failed, or its thread crashed.
 import type { AsyncResource } from "node:async_hooks";
 import { Encoded, refIdOf, refIdsIn } from "./codec";
-import { makeTaskError, OutOfMemoryError, RayActorError, ThrownInfo, WorkerCrashedError } from "./errors";
+import { dependencyFailed, makeTaskError, OutOfMemoryError, RayActorError, ThrownInfo, WorkerCrashedError } from "./errors";
 import { newObjectId } from "./ids";
 import { ObjectRef } from "./object-ref";
 import type { ObjectStore } from "./object-store";
@@ -210,7 +210,7 @@ export class ActorTable {
         return "waiting";
       }
       if (entry.state === "failed") {
-        this.fail(call, entry.error!);
+        this.fail(call, dependencyFailed(`ray::${actor.name}.${call.method}()`, entry.error!));
         return "failed";
       }
       call.args[at] = entry.value!;

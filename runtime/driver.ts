@@ -4,7 +4,7 @@ import { AsyncResource, executionAsyncId } from "node:async_hooks";
 import { availableParallelism, hostname } from "node:os";
 import { ClusterShare, freeResources, newClusterShare, publishFree, setCluster } from "./cluster-info";
 import { decode, Encoded, refIdOf, refIdsIn } from "./codec";
-import { GetTimeoutError, makeTaskError, OutOfMemoryError, RayActorError, RayError, TaskCancelledError, WorkerCrashedError } from "./errors";
+import { dependencyFailed, GetTimeoutError, makeTaskError, OutOfMemoryError, RayActorError, RayError, TaskCancelledError, WorkerCrashedError } from "./errors";
 import { ActorSummary, ActorTable } from "./actors";
 import type { Backend } from "./backend";
 import { setBackend } from "./backend";
@@ -292,7 +292,7 @@ export class Driver implements Backend {
         return false;
       }
       if (entry.state === "failed") {
-        this.finish(task, { error: entry.error! });
+        this.finish(task, { error: dependencyFailed(`ray::${task.name}()`, entry.error!) });
         return false;
       }
       task.args = task.args.map((arg) => (refIdOf(arg) === task.deps[0] ? entry.value! : arg));
