@@ -4,12 +4,15 @@
 // arguments, and the calls after it wait with it (the order is the contract). The CPUs an
 // actor holds (none by default, its numCpus if given: Ray's rule) are taken in the
 // driver's ledger when its creation leaves the task queue and given back when it dies:
-// killed, terminated, its constructor failed, or its thread crashed.
+// killed, terminated, its constructor failed, or its thread crashed. A call cancelled before
+// it starts never runs (one sent is taken back through its claim cell, as prefetched tasks
+// are); a running one runs on, its refs failed at once and its result dropped.
 import type { AsyncResource } from "node:async_hooks";
 import { Encoded, refIdOf, refIdsIn } from "./codec";
-import { dependencyFailed, makeTaskError, OutOfMemoryError, RayActorError, ThrownInfo, WorkerCrashedError } from "./errors";
+import { dependencyFailed, makeTaskError, OutOfMemoryError, RayActorError, TaskCancelledError, ThrownInfo, WorkerCrashedError } from "./errors";
 import { newObjectId } from "./ids";
 import { ObjectRef } from "./object-ref";
+import { claim } from "./prefetch";
 import type { ObjectStore } from "./object-store";
 import { ActorCallMessage, FromWorker, SubmitOptions, TaskResult, TERMINATE, ToWorker } from "./protocol";
 import type { Shipment } from "./shipping/ship";
@@ -46,6 +49,8 @@ interface Call {
   deps: { at: number; id: string }[];
   /** The argument whose settling pumps the actor's queue again. */
   waitingOn?: string;
+  /** Its claim cell in the actor thread's, once sent. */
+  cell?: number;
 }
 
 interface Actor {
@@ -155,6 +160,29 @@ export class ActorTable {
     return out;
   }
 
+  /**
+   * `ray.cancel` of a call's ref, without force: a call not started is dropped (taken back
+   * from its thread if sent), a running one runs on with its refs failed now (what it
+   * returns is dropped: a settled ref stays as it is).
+   */
+  cancel(ref: string): void {
+    for (const actor of this.actors.values()) {
+      const queued = actor.queue.findIndex((call) => call.refs.includes(ref));
+      if (queued >= 0) {
+        const [call] = actor.queue.splice(queued, 1);
+        this.fail(call, new TaskCancelledError(`ray::${actor.name}.${call.method}()`));
+        return;
+      }
+      for (const call of actor.sent.values()) {
+        if (!call.refs.includes(ref)) continue;
+        if (claim(actor.slot!.claims.cells, call.cell!, call.id)) actor.sent.delete(call.id);
+        this.fail(call, new TaskCancelledError(`ray::${actor.name}.${call.method}()`));
+        this.keepAlive(actor);
+        return;
+      }
+    }
+  }
+
   /** `ray.kill`: dead now; its pending and later calls fail. */
   kill(id: string): void {
     const actor = this.actors.get(id);
@@ -189,9 +217,13 @@ export class ActorTable {
       const ready = this.argumentsReady(actor, call);
       if (ready === "waiting") break;
       if (ready === "failed") continue;
+      // Every cell holds a call not yet started: the next ones go once calls finish.
+      const cell = actor.slot!.claims.offer(call.id);
+      if (cell === undefined) break;
+      call.cell = cell;
       actor.sent.set(call.id, call);
       if (call.method === TERMINATE) actor.terminating = true;
-      batch.push({ call: call.id, method: call.method, args: call.args, numReturns: call.numReturns });
+      batch.push({ call: call.id, cell, method: call.method, args: call.args, numReturns: call.numReturns });
     }
     actor.queue = i === queue.length ? [] : queue.slice(i);
     if (batch.length > 0) actor.slot!.post({ t: "actor.calls", calls: batch } satisfies ToWorker);
@@ -263,6 +295,7 @@ export class ActorTable {
       } else this.fail(call, makeTaskError(`ray::${actor.name}.${call.method}()`, result.error!, `pid=${process.pid}, actor=${actor.id}`));
       if (call.method === TERMINATE) this.die(actor, "it was terminated by __ray_terminate__()");
     }
+    if (actor.queue.length > 0) this.schedulePump(actor);
     this.keepAlive(actor);
   }
 

@@ -784,6 +784,7 @@ export class Driver implements Backend {
       if (force && this.store.lookup(id).actorCall) {
         throw new RangeError("ray.cancel(): force: true is not supported for actor calls (it would end the whole actor). Use ray.kill(actor) to end the actor, or cancel without force.");
       }
+      this.actors.cancel(id);
       return;
     }
     if (task.state === "finished") return;
