@@ -4,9 +4,11 @@
 // arguments, and the calls after it wait with it (the order is the contract). The CPUs an
 // actor holds (none by default, its numCpus if given: Ray's rule) are taken in the
 // driver's ledger when its creation leaves the task queue and given back when it dies:
-// killed, terminated, its constructor failed, or its thread crashed. A call cancelled before
-// it starts never runs (one sent is taken back through its claim cell, as prefetched tasks
-// are); a running one runs on, its refs failed at once and its result dropped.
+// killed, terminated, its constructor failed, its thread crashed, or (as Ray) no handle of
+// it is left in the driver's thread and none left it, once the calls made before have run.
+// A call cancelled before it starts never runs (one sent is taken back through its claim
+// cell, as prefetched tasks are); a running one runs on, its refs failed at once and its
+// result dropped.
 import type { AsyncResource } from "node:async_hooks";
 import { Encoded, refIdOf, refIdsIn } from "./codec";
 import { dependencyFailed, makeTaskError, OutOfMemoryError, RayActorError, TaskCancelledError, ThrownInfo, WorkerCrashedError } from "./errors";
@@ -67,6 +69,10 @@ interface Actor {
   pumpQueued: boolean;
   /** `__ray_terminate__` was sent: nothing more is. */
   terminating: boolean;
+  /** A handle of it left the driver's thread (or it was made in a task): it is never ended for want of handles. */
+  escaped: boolean;
+  /** Its last handle was collected: it ends after the calls queued before. */
+  outOfScope: boolean;
   context: AsyncResource;
   death?: { message: string; cause?: Error };
 }
@@ -86,6 +92,9 @@ const NO_DEPS: Call["deps"] = [];
 
 export class ActorTable {
   private readonly actors = new Map<string, Actor>();
+  /** The live handles of each actor in the driver's thread (actor.ts tells of each made). */
+  private readonly handles = new Map<string, number>();
+  private readonly handleRegistry = new FinalizationRegistry<string>((id) => this.dropHandle(id));
   private nextCall = 0;
   private nextThread = 1;
 
@@ -102,9 +111,32 @@ export class ActorTable {
       sent: new Map(),
       pumpQueued: false,
       terminating: false,
+      escaped: false,
+      outOfScope: false,
       context: this.host.context(),
     };
     this.actors.set(id, actor);
+  }
+
+  trackHandle(handle: object, id: string): void {
+    this.handles.set(id, (this.handles.get(id) ?? 0) + 1);
+    this.handleRegistry.register(handle, id);
+  }
+
+  escape(id: string): void {
+    const actor = this.actors.get(id);
+    if (actor) actor.escaped = true;
+  }
+
+  /** As Ray: an actor no handle is left of ends once the calls made before have run. */
+  private dropHandle(id: string): void {
+    const count = (this.handles.get(id) ?? 1) - 1;
+    if (count > 0) return void this.handles.set(id, count);
+    this.handles.delete(id);
+    const actor = this.actors.get(id);
+    if (!actor || actor.escaped || actor.state === "dead" || actor.outOfScope) return;
+    actor.outOfScope = true;
+    this.call(id, TERMINATE, [], 1);
   }
 
   isPending(id: string): boolean {
@@ -194,6 +226,7 @@ export class ActorTable {
     for (const actor of this.actors.values()) this.die(actor, "ray.shutdown() was called");
     await Promise.all(slots.map((slot) => slot?.terminate()));
     this.actors.clear();
+    this.handles.clear();
   }
 
   private schedulePump(actor: Actor): void {
@@ -293,7 +326,7 @@ export class ActorTable {
           this.host.refs.freeIfUnheld(id);
         });
       } else this.fail(call, makeTaskError(`ray::${actor.name}.${call.method}()`, result.error!, `pid=${process.pid}, actor=${actor.id}`));
-      if (call.method === TERMINATE) this.die(actor, "it was terminated by __ray_terminate__()");
+      if (call.method === TERMINATE) this.die(actor, actor.outOfScope ? "all its handles went out of scope" : "it was terminated by __ray_terminate__()");
     }
     if (actor.queue.length > 0) this.schedulePump(actor);
     this.keepAlive(actor);

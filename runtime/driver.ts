@@ -6,6 +6,7 @@ import { ClusterShare, freeResources, newClusterShare, publishFree, setCluster }
 import { decode, Encoded, refIdOf, refIdsIn } from "./codec";
 import { dependencyFailed, GetTimeoutError, makeTaskError, OutOfMemoryError, RayActorError, RayError, TaskCancelledError, WorkerCrashedError } from "./errors";
 import { ActorSummary, ActorTable } from "./actors";
+import { trackActorHandles } from "./actor";
 import type { Backend } from "./backend";
 import { setBackend } from "./backend";
 import { newObjectId, randomHex } from "./ids";
@@ -134,6 +135,7 @@ export class Driver implements Backend {
       },
     });
     trackObjectRefs((ref) => this.refs.track(ref));
+    trackActorHandles({ made: (handle, id) => this.actors.trackHandle(handle, id), escaped: (id) => this.actors.escape(id) });
   }
 
   private addWorker(): WorkerSlot {
@@ -631,7 +633,9 @@ export class Driver implements Backend {
       case "actor.kill":
         return this.killActor(message.actor);
       case "actor.new":
-        return this.createActor(message.actor, { fn: message.fn, data: message.data }, message.args, message.options);
+        this.createActor(message.actor, { fn: message.fn, data: message.data }, message.args, message.options);
+        // Its handles are the task's, out of the driver's count.
+        return this.actors.escape(message.actor);
     }
   }
 
@@ -848,6 +852,7 @@ export class Driver implements Backend {
     this.stopped = true;
     this.memoryMonitor.stop();
     trackObjectRefs(undefined);
+    trackActorHandles(undefined);
     const slots = [...this.slots];
     this.slots.length = 0;
     await Promise.all([...slots.map((slot) => slot.terminate()), this.actors.shutdown()]);
