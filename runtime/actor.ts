@@ -4,6 +4,8 @@
 // call the same actor. Per-method options (numReturns) go through `h.method.options({...})`,
 // as Ray's `actor.method.options(num_returns=...)`. An actor class travels to tasks as a
 // remote function does, and a task may create actors with it (as in Ray).
+// The driver is told of each handle made in its thread and of each one encoded, to end an
+// actor no handle is left of (actors.ts).
 import { inspect } from "node:util";
 import { isMainThread } from "node:worker_threads";
 import { currentBackend } from "./backend";
