@@ -331,6 +331,8 @@ export class Driver implements Backend {
     const waiting = { starting: this.slots.filter((slot) => !slot.ready && !slot.terminating).length, cpus: 0 };
     const visit = (task: Task) => this.startOrWait(task, batches, waiting);
     if (this.slots.some((slot) => slot.lending)) this.nested.scan(visit);
+    // Otherwise only the tasks that left its head are dropped, so that it keeps none for long.
+    else this.nested.first();
     this.queue.scan(visit);
   }
 
