@@ -87,6 +87,12 @@ export interface ActorSummary {
   death?: string;
 }
 
+/**
+ * Calls sent to an actor's thread and not yet started, at most (each has a claim cell, 4
+ * bytes): enough that a loop of calls reaches the thread in a few batches.
+ */
+const CALLS_IN_FLIGHT = 8192;
+
 /** Shared by the many calls with no ref arguments (never added to). */
 const NO_DEPS: Call["deps"] = [];
 
@@ -158,7 +164,7 @@ export class ActorTable {
       message: (s, message) => this.onMessage(actor, s, message),
       ready: () => {},
       exit: (_s, death) => this.die(actor, "its thread died unexpectedly", this.threadDeathError(actor, death)),
-    }, this.host.workerConfig);
+    }, this.host.workerConfig, CALLS_IN_FLIGHT);
     actor.slot = slot;
     slot.start();
     // The port keeps what is posted before the thread connects.
