@@ -4,6 +4,8 @@
 // call the same actor. Per-method options (numReturns) go through `h.method.options({...})`,
 // as Ray's `actor.method.options(num_returns=...)`. An actor class travels to tasks as a
 // remote function does, and a task may create actors with it (as in Ray).
+// The driver is told of each handle made in its thread and of each one encoded, to end an
+// actor no handle is left of (actors.ts).
 import { inspect } from "node:util";
 import { isMainThread } from "node:worker_threads";
 import { currentBackend } from "./backend";
@@ -54,12 +56,37 @@ export class ActorMethod<A extends unknown[] = unknown[], R = unknown, Out = Obj
   }
 }
 
+/** What the driver is told of its thread's handles, to end an actor none is left of (actors.ts). */
+export interface HandleHooks {
+  made(handle: ActorHandleCore, actorId: string): void;
+  /** Encoded (sent to a task or actor, put, captured by a shipped function): it lives on out of sight. */
+  escaped(actorId: string): void;
+}
+
+/** Unset in workers, which count nothing. */
+let handleHooks: HandleHooks | undefined;
+
+export function trackActorHandles(hooks: HandleHooks | undefined): void {
+  handleHooks = hooks;
+}
+
+/** The handle's own way to its descriptor: reading ACTOR_HANDLE is what encoding it does. */
+const DESCRIPTOR = Symbol("descriptor");
+
 /** The part of a handle that is not its methods. */
 export class ActorHandleCore {
   declare readonly [ACTOR_HANDLE]: HandleDescriptor;
+  declare private readonly [DESCRIPTOR]: HandleDescriptor;
 
   constructor(descriptor: HandleDescriptor) {
-    Object.defineProperty(this, ACTOR_HANDLE, { value: descriptor });
+    Object.defineProperty(this, DESCRIPTOR, { value: descriptor });
+    Object.defineProperty(this, ACTOR_HANDLE, {
+      get: () => {
+        handleHooks?.escaped(descriptor.id);
+        return descriptor;
+      },
+    });
+    handleHooks?.made(this, descriptor.id);
     for (const method of [...descriptor.methods, TERMINATE]) {
       if (method in ActorHandleCore.prototype) continue; // toString and the like stay the handle's
       Object.defineProperty(this, method, { value: new ActorMethod(descriptor, method), enumerable: false });
@@ -67,11 +94,11 @@ export class ActorHandleCore {
   }
 
   get actorId(): string {
-    return this[ACTOR_HANDLE].id;
+    return this[DESCRIPTOR].id;
   }
 
   toString(): string {
-    return `Actor(${this[ACTOR_HANDLE].name}, ${this[ACTOR_HANDLE].id})`;
+    return `Actor(${this[DESCRIPTOR].name}, ${this[DESCRIPTOR].id})`;
   }
 
   toJSON(): string {

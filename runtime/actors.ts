@@ -4,12 +4,17 @@
 // arguments, and the calls after it wait with it (the order is the contract). The CPUs an
 // actor holds (none by default, its numCpus if given: Ray's rule) are taken in the
 // driver's ledger when its creation leaves the task queue and given back when it dies:
-// killed, terminated, its constructor failed, or its thread crashed.
+// killed, terminated, its constructor failed, its thread crashed, or (as Ray) no handle of
+// it is left in the driver's thread and none left it, once the calls made before have run.
+// A call cancelled before it starts never runs (one sent is taken back through its claim
+// cell, as prefetched tasks are); a running one runs on, its refs failed at once and its
+// result dropped.
 import type { AsyncResource } from "node:async_hooks";
 import { Encoded, refIdOf, refIdsIn } from "./codec";
-import { makeTaskError, OutOfMemoryError, RayActorError, ThrownInfo, WorkerCrashedError } from "./errors";
+import { dependencyFailed, makeTaskError, OutOfMemoryError, RayActorError, TaskCancelledError, ThrownInfo, WorkerCrashedError } from "./errors";
 import { newObjectId } from "./ids";
 import { ObjectRef } from "./object-ref";
+import { claim } from "./prefetch";
 import type { ObjectStore } from "./object-store";
 import { ActorCallMessage, FromWorker, SubmitOptions, TaskResult, TERMINATE, ToWorker } from "./protocol";
 import type { Shipment } from "./shipping/ship";
@@ -46,6 +51,8 @@ interface Call {
   deps: { at: number; id: string }[];
   /** The argument whose settling pumps the actor's queue again. */
   waitingOn?: string;
+  /** Its claim cell in the actor thread's, once sent. */
+  cell?: number;
 }
 
 interface Actor {
@@ -62,6 +69,10 @@ interface Actor {
   pumpQueued: boolean;
   /** `__ray_terminate__` was sent: nothing more is. */
   terminating: boolean;
+  /** A handle of it left the driver's thread (or it was made in a task): it is never ended for want of handles. */
+  escaped: boolean;
+  /** Its last handle was collected: it ends after the calls queued before. */
+  outOfScope: boolean;
   context: AsyncResource;
   death?: { message: string; cause?: Error };
 }
@@ -76,11 +87,20 @@ export interface ActorSummary {
   death?: string;
 }
 
+/**
+ * Calls sent to an actor's thread and not yet started, at most (each has a claim cell, 4
+ * bytes): enough that a loop of calls reaches the thread in a few batches.
+ */
+const CALLS_IN_FLIGHT = 8192;
+
 /** Shared by the many calls with no ref arguments (never added to). */
 const NO_DEPS: Call["deps"] = [];
 
 export class ActorTable {
   private readonly actors = new Map<string, Actor>();
+  /** The live handles of each actor in the driver's thread (actor.ts tells of each made). */
+  private readonly handles = new Map<string, number>();
+  private readonly handleRegistry = new FinalizationRegistry<string>((id) => this.dropHandle(id));
   private nextCall = 0;
   private nextThread = 1;
 
@@ -97,9 +117,32 @@ export class ActorTable {
       sent: new Map(),
       pumpQueued: false,
       terminating: false,
+      escaped: false,
+      outOfScope: false,
       context: this.host.context(),
     };
     this.actors.set(id, actor);
+  }
+
+  trackHandle(handle: object, id: string): void {
+    this.handles.set(id, (this.handles.get(id) ?? 0) + 1);
+    this.handleRegistry.register(handle, id);
+  }
+
+  escape(id: string): void {
+    const actor = this.actors.get(id);
+    if (actor) actor.escaped = true;
+  }
+
+  /** As Ray: an actor no handle is left of ends once the calls made before have run. */
+  private dropHandle(id: string): void {
+    const count = (this.handles.get(id) ?? 1) - 1;
+    if (count > 0) return void this.handles.set(id, count);
+    this.handles.delete(id);
+    const actor = this.actors.get(id);
+    if (!actor || actor.escaped || actor.state === "dead" || actor.outOfScope) return;
+    actor.outOfScope = true;
+    this.call(id, TERMINATE, [], 1);
   }
 
   isPending(id: string): boolean {
@@ -121,7 +164,7 @@ export class ActorTable {
       message: (s, message) => this.onMessage(actor, s, message),
       ready: () => {},
       exit: (_s, death) => this.die(actor, "its thread died unexpectedly", this.threadDeathError(actor, death)),
-    }, this.host.workerConfig);
+    }, this.host.workerConfig, CALLS_IN_FLIGHT);
     actor.slot = slot;
     slot.start();
     // The port keeps what is posted before the thread connects.
@@ -155,6 +198,29 @@ export class ActorTable {
     return out;
   }
 
+  /**
+   * `ray.cancel` of a call's ref, without force: a call not started is dropped (taken back
+   * from its thread if sent), a running one runs on with its refs failed now (what it
+   * returns is dropped: a settled ref stays as it is).
+   */
+  cancel(ref: string): void {
+    for (const actor of this.actors.values()) {
+      const queued = actor.queue.findIndex((call) => call.refs.includes(ref));
+      if (queued >= 0) {
+        const [call] = actor.queue.splice(queued, 1);
+        this.fail(call, new TaskCancelledError(`ray::${actor.name}.${call.method}()`));
+        return;
+      }
+      for (const call of actor.sent.values()) {
+        if (!call.refs.includes(ref)) continue;
+        if (claim(actor.slot!.claims.cells, call.cell!, call.id)) actor.sent.delete(call.id);
+        this.fail(call, new TaskCancelledError(`ray::${actor.name}.${call.method}()`));
+        this.keepAlive(actor);
+        return;
+      }
+    }
+  }
+
   /** `ray.kill`: dead now; its pending and later calls fail. */
   kill(id: string): void {
     const actor = this.actors.get(id);
@@ -166,6 +232,7 @@ export class ActorTable {
     for (const actor of this.actors.values()) this.die(actor, "ray.shutdown() was called");
     await Promise.all(slots.map((slot) => slot?.terminate()));
     this.actors.clear();
+    this.handles.clear();
   }
 
   private schedulePump(actor: Actor): void {
@@ -189,9 +256,13 @@ export class ActorTable {
       const ready = this.argumentsReady(actor, call);
       if (ready === "waiting") break;
       if (ready === "failed") continue;
+      // Every cell holds a call not yet started: the next ones go once calls finish.
+      const cell = actor.slot!.claims.offer(call.id);
+      if (cell === undefined) break;
+      call.cell = cell;
       actor.sent.set(call.id, call);
       if (call.method === TERMINATE) actor.terminating = true;
-      batch.push({ call: call.id, method: call.method, args: call.args, numReturns: call.numReturns });
+      batch.push({ call: call.id, cell, method: call.method, args: call.args, numReturns: call.numReturns });
     }
     actor.queue = i === queue.length ? [] : queue.slice(i);
     if (batch.length > 0) actor.slot!.post({ t: "actor.calls", calls: batch } satisfies ToWorker);
@@ -210,7 +281,7 @@ export class ActorTable {
         return "waiting";
       }
       if (entry.state === "failed") {
-        this.fail(call, entry.error!);
+        this.fail(call, dependencyFailed(`ray::${actor.name}.${call.method}()`, entry.error!));
         return "failed";
       }
       call.args[at] = entry.value!;
@@ -261,8 +332,9 @@ export class ActorTable {
           this.host.refs.freeIfUnheld(id);
         });
       } else this.fail(call, makeTaskError(`ray::${actor.name}.${call.method}()`, result.error!, `pid=${process.pid}, actor=${actor.id}`));
-      if (call.method === TERMINATE) this.die(actor, "it was terminated by __ray_terminate__()");
+      if (call.method === TERMINATE) this.die(actor, actor.outOfScope ? "all its handles went out of scope" : "it was terminated by __ray_terminate__()");
     }
+    if (actor.queue.length > 0) this.schedulePump(actor);
     this.keepAlive(actor);
   }
 

@@ -4,8 +4,9 @@ import { AsyncResource, executionAsyncId } from "node:async_hooks";
 import { availableParallelism, hostname } from "node:os";
 import { ClusterShare, freeResources, newClusterShare, publishFree, setCluster } from "./cluster-info";
 import { decode, Encoded, refIdOf, refIdsIn } from "./codec";
-import { errorToSend, GetTimeoutError, makeTaskError, OutOfMemoryError, RayActorError, RayError, TaskCancelledError, WorkerCrashedError } from "./errors";
+import { dependencyFailed, errorToSend, GetTimeoutError, makeTaskError, OutOfMemoryError, RayActorError, RayError, TaskCancelledError, WorkerCrashedError } from "./errors";
 import { ActorSummary, ActorTable } from "./actors";
+import { trackActorHandles } from "./actor";
 import type { Backend } from "./backend";
 import { setBackend } from "./backend";
 import { newObjectId, randomHex } from "./ids";
@@ -87,6 +88,8 @@ export class Driver implements Backend {
   private freeCpus: number;
   private readonly freeResources: Record<string, number>;
   private readonly queue = new TaskQueue<Task>((task) => task.state === "queued");
+  /** The tasks submitted from inside tasks, also in `queue`: a CPU lent by a task blocked in `get` goes to them first. */
+  private readonly nested = new TaskQueue<Task>((task) => task.state === "queued");
   private readonly durations = new TaskDurations();
   /** The async context of the latest submission and its resource (shared: one per cell run, not per task). */
   private submitContext = { asyncId: -1, resource: undefined as AsyncResource | undefined };
@@ -131,6 +134,7 @@ export class Driver implements Backend {
       },
     });
     trackObjectRefs((ref) => this.refs.track(ref));
+    trackActorHandles({ made: (handle, id) => this.actors.trackHandle(handle, id), escaped: (id) => this.actors.escape(id) });
   }
 
   private addWorker(): WorkerSlot {
@@ -181,6 +185,7 @@ export class Driver implements Backend {
     }
     this.tasks.set(task.id, task);
     this.queue.push(task);
+    if (refs && actor === undefined) this.nested.push(task);
     this.activity(+1);
     this.schedule();
     return ids.map((id) => new ObjectRef(id));
@@ -251,8 +256,9 @@ export class Driver implements Backend {
     return Math.max(task.options.numCpus, task.options.placementCpus ?? 0);
   }
 
-  private fits(task: Task): boolean {
-    if (this.cpusToPlace(task) > this.freeCpus + EPSILON) return false;
+  /** `reserved`: CPUs promised to tasks waiting for a starting worker. */
+  private fits(task: Task, reserved = 0): boolean {
+    if (this.cpusToPlace(task) > this.freeCpus - reserved + EPSILON) return false;
     for (const [name, amount] of Object.entries(task.options.resources)) if (!((this.freeResources[name] ?? 0) + EPSILON >= amount)) return false;
     return true;
   }
@@ -279,7 +285,7 @@ export class Driver implements Backend {
         return false;
       }
       if (entry.state === "failed") {
-        this.finish(task, { error: entry.error! });
+        this.finish(task, { error: dependencyFailed(`ray::${task.name}()`, entry.error!) });
         return false;
       }
       task.args = task.args.map((arg) => (refIdOf(arg) === task.deps[0] ? entry.value! : arg));
@@ -305,25 +311,41 @@ export class Driver implements Backend {
     for (const [slot, tasks] of batches) slot.send(tasks);
   }
 
-  /** Starts queued tasks, in order, as far as their arguments, CPUs and idle workers allow. */
+  /**
+   * Starts queued tasks, in order, as far as their arguments, CPUs and idle workers allow.
+   * While a task is blocked in `get`, the tasks submitted from inside tasks come first: the
+   * blocked ones are likely waiting for them (Ray's fair queueing has the same effect).
+   */
   private startOnIdleSlots(batches: Map<WorkerSlot, TaskMessage[]>): void {
-    // Each worker still starting will take one of the tasks left waiting for a worker.
-    let starting = this.slots.filter((slot) => !slot.ready && !slot.terminating).length;
-    this.queue.scan((task) => {
-      // Nothing further can start: stop scanning (the queue may hold 200,000 tasks).
-      if (this.freeCpus <= EPSILON && this.cpusToPlace(task) > 0) return false;
-      if (!this.argumentsReady(task) || !this.fits(task)) return true;
-      if (task.actor !== undefined) {
-        this.startActor(task);
-        return true;
-      }
-      const slot = this.idleSlot();
-      if (slot) this.start(task, slot, batches, false);
-      else if (starting > 0) starting--;
-      else if (this.mayAddWorker(task)) this.addWorker();
-      else return false;
+    // Each worker still starting will take one of the tasks left waiting for a worker; the
+    // CPUs of those are reserved, so that the workers started for lent CPUs do not overshoot.
+    const waiting = { starting: this.slots.filter((slot) => !slot.ready && !slot.terminating).length, cpus: 0 };
+    const visit = (task: Task) => this.startOrWait(task, batches, waiting);
+    if (this.slots.some((slot) => slot.lending)) this.nested.scan(visit);
+    // Otherwise only the tasks that left its head are dropped, so that it keeps none for long.
+    else this.nested.first();
+    this.queue.scan(visit);
+  }
+
+  /** False: nothing further can start in this scan. */
+  private startOrWait(task: Task, batches: Map<WorkerSlot, TaskMessage[]>, waiting: { starting: number; cpus: number }): boolean {
+    // Nothing further can start: stop scanning (the queue may hold 200,000 tasks).
+    if (this.freeCpus - waiting.cpus <= EPSILON && this.cpusToPlace(task) > 0) return false;
+    if (!this.argumentsReady(task) || !this.fits(task, waiting.cpus)) return true;
+    if (task.actor !== undefined) {
+      this.startActor(task);
       return true;
-    });
+    }
+    const slot = this.idleSlot();
+    if (slot) {
+      this.start(task, slot, batches, false);
+      return true;
+    }
+    if (waiting.starting > 0) waiting.starting--;
+    else if (this.mayAddWorker(task)) this.addWorker();
+    else return false;
+    waiting.cpus += task.options.numCpus;
+    return true;
   }
 
   /** Sends short tasks from the head of the queue to busy workers' windows (prefetch.ts). */
@@ -369,12 +391,12 @@ export class Driver implements Backend {
 
   /**
    * Every worker is taken: another one starts for a task that needs no CPU (up to the cap,
-   * as Ray starts more workers for them), or runs on a CPU lent by a task blocked in `get`.
+   * as Ray starts more workers for them), or runs on a CPU lent by a task blocked in `get`
+   * (the task fits: the CPUs free beyond those reserved in this scan are lent ones).
    */
   private mayAddWorker(task: Task): boolean {
     if (task.options.numCpus === 0) return this.slots.length < this.maxWorkers;
-    // One at a time: the lent CPUs are taken only when the task starts, so more would overshoot.
-    return this.slots.some((slot) => slot.lending) && !this.slots.some((slot) => !slot.ready && !slot.terminating);
+    return this.slots.some((slot) => slot.lending);
   }
 
   /** Sends the task to the slot; a prefetched one acquires nothing (the CPU passes to it). */
@@ -611,7 +633,9 @@ export class Driver implements Backend {
       case "actor.kill":
         return this.killActor(message.actor);
       case "actor.new":
-        return this.createActor(message.actor, { fn: message.fn, data: message.data }, message.args, message.options);
+        this.createActor(message.actor, { fn: message.fn, data: message.data }, message.args, message.options);
+        // Its handles are the task's, out of the driver's count.
+        return this.actors.escape(message.actor);
     }
   }
 
@@ -764,6 +788,7 @@ export class Driver implements Backend {
       if (force && this.store.lookup(id).actorCall) {
         throw new RangeError("ray.cancel(): force: true is not supported for actor calls (it would end the whole actor). Use ray.kill(actor) to end the actor, or cancel without force.");
       }
+      this.actors.cancel(id);
       return;
     }
     if (task.state === "finished") return;
@@ -827,6 +852,7 @@ export class Driver implements Backend {
     this.stopped = true;
     this.memoryMonitor.stop();
     trackObjectRefs(undefined);
+    trackActorHandles(undefined);
     const slots = [...this.slots];
     this.slots.length = 0;
     await Promise.all([...slots.map((slot) => slot.terminate()), this.actors.shutdown()]);
@@ -836,6 +862,7 @@ export class Driver implements Backend {
     }
     this.tasks.clear();
     this.queue.clear();
+    this.nested.clear();
   }
 }
 

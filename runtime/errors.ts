@@ -189,4 +189,21 @@ export function errorReceived(info: ThrownInfo): Error {
   return error;
 }
 
+/**
+ * What a task whose argument failed fails with, as Ray's: a task error is passed on as it
+ * is; any other (an actor's death, a worker's crash, a cancel) becomes a RayTaskError naming
+ * the task that is also of the argument's error class, as Ray's RayTaskError(RayActorError).
+ */
+export function dependencyFailed(task: string, cause: Error): Error {
+  if (cause instanceof RayTaskError) return cause;
+  const error = new RayError(`${task}: an argument of it failed\n${cause.name}: ${cause.message}`, { cause });
+  error.name = `RayTaskError(${cause.name})`;
+  for (let cls = cause.constructor; cls !== RayError && cls !== Error && typeof cls === "function"; cls = Object.getPrototypeOf(cls)) {
+    Object.defineProperty(error, brandOf(cls), { value: true });
+  }
+  Object.defineProperty(error, brandOf(RayTaskError), { value: true });
+  Object.defineProperty(error, "task", { value: task, enumerable: false });
+  return error;
+}
+
 export const exceptions = { RayError, RayTaskError, GetTimeoutError, TaskCancelledError, RayActorError, WorkerCrashedError, OutOfMemoryError };

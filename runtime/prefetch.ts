@@ -31,15 +31,20 @@ export function claim(cells: Int32Array, cell: number, taskId: number): boolean 
 
 /** One worker's claim cells, as the driver hands them out. */
 export class ClaimCells {
-  readonly cells = new Int32Array(new SharedArrayBuffer(CELLS * Int32Array.BYTES_PER_ELEMENT));
+  readonly cells: Int32Array;
   private next = 0;
+
+  /** `size`: how many tasks (or actor calls) may be sent and not yet started at once. */
+  constructor(private readonly size = CELLS) {
+    this.cells = new Int32Array(new SharedArrayBuffer(size * Int32Array.BYTES_PER_ELEMENT));
+  }
 
   /** Marks the next cell as holding `taskId`; undefined if it is still taken. */
   offer(taskId: number): number | undefined {
     const cell = this.next;
     if (Atomics.load(this.cells, cell) !== 0) return undefined;
     Atomics.store(this.cells, cell, tagOf(taskId));
-    this.next = (cell + 1) % CELLS;
+    this.next = (cell + 1) % this.size;
     return cell;
   }
 }

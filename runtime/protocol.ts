@@ -44,6 +44,8 @@ export const TERMINATE = "__ray_terminate__";
 /** A method call on an actor, run in its thread in the order sent. */
 export interface ActorCallMessage {
   call: number;
+  /** Its claim cell in the actor thread's (prefetch.ts): a call cancelled before it starts is taken back. */
+  cell: number;
   method: string;
   args: Encoded[];
   numReturns: number;

@@ -67,7 +67,7 @@ export class WorkerSlot {
   calls = new Map<number, number>();
   /** A running task waiting in `get`: its CPUs are lent to others. */
   lending = false;
-  readonly claims = new ClaimCells();
+  readonly claims: ClaimCells;
   /** Where the output of the latest task sent to it goes (the cell that submitted it). */
   lastContext?: AsyncResource;
   private port?: MessagePort;
@@ -75,7 +75,10 @@ export class WorkerSlot {
   /** Settles once the thread has started (or failed to). */
   private started?: Promise<void>;
 
-  constructor(readonly index: number, private readonly events: WorkerEvents, private readonly config: WorkerConfig) {}
+  /** `claimCells`: how many tasks or actor calls may wait in the thread unstarted (prefetch.ts). */
+  constructor(readonly index: number, private readonly events: WorkerEvents, private readonly config: WorkerConfig, claimCells?: number) {
+    this.claims = new ClaimCells(claimCells);
+  }
 
   start(): void {
     const { spawn, Worker, Transfer } = loadThreads();

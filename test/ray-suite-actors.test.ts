@@ -3,11 +3,10 @@
 // written against tsray: state, ordering, handles passed around, kill and terminate,
 // errors in constructors and methods, resources. Each title names the Ray test or page.
 import { expect } from "chai";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { threadId } from "node:worker_threads";
 import * as ray from "../runtime";
 import { time } from "../preload/time";
+import { garbageCollector } from "./support/gc";
 import { isReady, rayForSuite, restartRay, rejectionOf, thrownBy, waitForCondition } from "./support/ray-suite";
 
 export const VAL1 = 1;
@@ -100,12 +99,6 @@ export class Accumulates {
     this.seen.push(x);
     return this.seen.every((prev) => prev.every((byte) => byte === 0));
   }
-}
-
-/** V8's gc(), for a test about what happens once a handle is garbage (node --expose-gc's). */
-function garbageCollector(): () => void {
-  setFlagsFromString("--expose-gc");
-  return runInNewContext("gc") as () => void;
 }
 
 /** An actor class made at the top level, as Ray's test decorates its class. */

@@ -305,13 +305,19 @@ describe("Ray's test_basic_2.py", function () {
 
     it("test_basic_2.py::test_resource_constraints (0-CPU tasks, each on a worker)", async () => {
       ray.init({ numCpus: 4, dashboard: false, logToDriver: false });
-      // Eight 0-CPU tasks run at once, on eight workers (Ray's: twenty on 10 CPUs).
+      // Eight 0-CPU tasks run at once, on eight workers (Ray's: twenty on 10 CPUs). Each
+      // sleeps long enough to outlast the start of the other workers on a loaded machine:
+      // then all eight are running at the same moment, each on its own thread.
       const pinned = ray.remote({ numCpus: 0 }, (s: number) => {
+        const start = Date.now();
         time.sleep(s);
-        return threadId;
+        return { thread: threadId, start, end: Date.now() };
       });
-      const threads = await ray.get(Array.from({ length: 8 }, () => pinned.remote(0.2)), { timeout: 10 });
-      expect(new Set(threads).size).to.equal(8);
+      const runs = await ray.get(Array.from({ length: 8 }, () => pinned.remote(3)), { timeout: 15 });
+      expect(new Set(runs.map((run) => run.thread)).size).to.equal(8);
+      const lastStart = Math.max(...runs.map((run) => run.start));
+      const firstEnd = Math.min(...runs.map((run) => run.end));
+      expect(lastStart, "the last one started before the first one ended").to.be.below(firstEnd);
     });
 
     it("test_basic_2.py::test_resource_constraints", async () => {

@@ -195,7 +195,11 @@ describe("Ray's test_failure.py and test_failure_2.py", function () {
     const a = ray.remote(Actor).remote();
     const [[obj]] = await ray.wait([a.kill.remote()], { timeout: 5 });
     expect(await rejectionOf(ray.get(obj))).to.be.instanceOf(RayActorError);
-    expect(await rejectionOf(ray.get(consume.remote(obj)))).to.be.instanceOf(RayTaskError);
+    // Ray's RayTaskError(RayActorError): the consuming task's error, of the argument's class too.
+    const error = await rejectionOf(ray.get(consume.remote(obj)));
+    expect(error).to.be.instanceOf(RayTaskError);
+    expect(error).to.be.instanceOf(RayActorError);
+    expect(error.message).to.match(/^ray::\w+\(\): an argument of it failed\nRayActorError/);
   });
 
   it("test_failure.py::test_actor_worker_dying_future_tasks", async () => {

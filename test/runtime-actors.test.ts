@@ -1,8 +1,10 @@
 // Actors as a plain library (API.md section 2): ordering, state, parallelism, CPUs, refs and
-// handles as arguments, kill vs terminate, constructor/method errors, a crashing actor.
+// handles as arguments, kill vs terminate, constructor/method errors, a crashing actor, an
+// actor ended once no handle of it is left (as Ray's out-of-scope actors).
 import { expect } from "chai";
 import * as ray from "../runtime";
 import { time } from "../preload/time";
+import { garbageCollector } from "./support/gc";
 
 class Base {
   protected log: number[] = [];
@@ -268,5 +270,47 @@ describe("runtime: actors", function () {
       expect(error.cause).to.be.instanceOf(ray.exceptions.WorkerCrashedError);
     }
     expect(ray.availableResources().CPU).to.equal(2);
+  });
+});
+
+describe("runtime: actors no handle is left of", function () {
+  this.timeout(20_000);
+  before(() => ray.init({ numCpus: 2, dashboard: false }));
+  after(() => ray.shutdown());
+  const gc = garbageCollector();
+  // Holds its CPU while alive (scheduling.rst): the CPU coming back shows it ended.
+  const Holding = ray.remote({ numCpus: 1 }, Counter);
+  // Ray leaves a resource none is free of out of availableResources.
+  const freeCpus = () => ray.availableResources().CPU ?? 0;
+
+  /** Collects garbage (finalizers run in between) until `cpus` are free or `ms` passed. */
+  async function collectUntilFree(cpus: number, ms: number): Promise<number> {
+    const end = Date.now() + ms;
+    while (freeCpus() !== cpus && Date.now() < end) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return freeCpus();
+  }
+
+  it("ends an actor once its last handle is collected, after the calls made before it", async () => {
+    let counter: ray.ActorHandle<Counter> | undefined = Holding.remote(0);
+    expect(await ray.get(counter.add.remote(1))).to.equal(1);
+    expect(freeCpus(), "it holds its CPU").to.equal(1);
+    const slow = counter.sleep.remote(0.3);
+    counter = undefined;
+    expect(await collectUntilFree(2, 5000), "its CPU came back").to.equal(2);
+    expect(await ray.get(slow), "the call made before still ran").to.equal(0.3);
+  });
+
+  it("keeps an actor alive while a handle of it escaped the driver's count (put, or sent to a task)", async () => {
+    let counter: ray.ActorHandle<Counter> | undefined = Holding.remote(5);
+    expect(await ray.get(counter.add.remote(0))).to.equal(5);
+    const stored = ray.put([counter]);
+    counter = undefined;
+    expect(await collectUntilFree(2, 500), "still holding its CPU").to.equal(1);
+    const [again] = await ray.get(stored);
+    expect(await ray.get(again.add.remote(1))).to.equal(6);
+    ray.kill(again);
   });
 });

@@ -1,6 +1,6 @@
 // ray.wait and ray.cancel where Ray's rules are subtle: wait of nothing, wait's cost against
 // get's over as many refs, cancel without force of a task that runs (and cannot be stopped
-// in its thread), cancel with force of an actor call.
+// in its thread), cancel of an actor call without force (never run if not started) and with.
 import { expect } from "chai";
 import * as ray from "../runtime";
 import { time } from "../preload/time";
@@ -27,9 +27,14 @@ export const cancelInside = ray.remote((refs: ray.ObjectRef[]) => {
   return "asked";
 });
 class Slow {
+  calls: string[] = [];
   sleep(s: number): number {
+    this.calls.push(`sleep(${s})`);
     time.sleep(s);
     return s;
+  }
+  ran(): string[] {
+    return this.calls;
   }
 }
 
@@ -107,6 +112,25 @@ describe("runtime: cancel", function () {
     ray.cancel(never, { force: true });
     await untilCpusFree(2);
     expect(await ray.get(sleeping.remote(0))).to.equal(0);
+  });
+
+  it("without force, an actor call not started never runs; a running one fails its get at once and runs on", async () => {
+    const actor = ray.remote(Slow).remote();
+    await ray.get(actor.ran.remote()); // its thread is up
+    const running = actor.sleep.remote(0.5);
+    // Sent to the actor's thread at once, behind the running one: taken back, never run.
+    const queued = actor.sleep.remote(0.1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    ray.cancel(queued);
+    expect(await rejection(ray.get(queued))).to.be.instanceOf(ray.exceptions.TaskCancelledError);
+    const started = Date.now();
+    ray.cancel(running);
+    const error = await rejection(ray.get(running));
+    expect(error).to.be.instanceOf(ray.exceptions.TaskCancelledError);
+    expect(error.message).to.contain("Slow.sleep()");
+    expect(Date.now() - started, "rejected before the running call ended").to.be.below(400);
+    expect(await ray.get(actor.ran.remote())).to.deep.equal(["sleep(0.5)"]);
+    ray.kill(actor);
   });
 
   it("with force, an actor call is refused (force is for tasks): ray.kill ends an actor", async () => {

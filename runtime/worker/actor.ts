@@ -1,5 +1,6 @@
 // An actor's thread: builds the instance from the shipped class, then runs the calls it is
-// sent one at a time, in order; an async method finishes before the next call starts.
+// sent one at a time, in order; an async method finishes before the next call starts. Each
+// call's claim cell is claimed before it runs: one the driver took back (cancelled) is skipped.
 // Results go back in batches (when no call is left, and at least every millisecond); a
 // failed call's at once.
 import { decode, Encoded } from "../codec";
@@ -15,6 +16,8 @@ export interface ActorThread {
   post(message: FromWorker): void;
   /** The call whose console output is being captured. */
   setCurrent(call: number): void;
+  /** Claims the call's cell: false if the driver took it back (the call was cancelled). */
+  claim(cell: number, call: number): boolean;
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -55,7 +58,9 @@ export class ActorRunner {
     this.running = true;
     let flushedAt = now();
     while (this.head < this.queue.length && !this.ended) {
-      const outcome = this.run(this.queue[this.head++]);
+      const call = this.queue[this.head++];
+      if (!this.thread.claim(call.cell, call.call)) continue;
+      const outcome = this.run(call);
       const result = outcome instanceof Promise ? await outcome : outcome;
       this.results.push(result);
       // A failure goes back at once: a `get` of it with the calls after it must not wait for them.

@@ -183,6 +183,7 @@ expose({
           outputs,
           post: send,
           setCurrent: (call) => (currentTask = call),
+          claim: (cell, call) => claim(claims, cell, call),
         });
         actor.receive(message);
       } else backend.reply(message);
