@@ -1,11 +1,18 @@
 // Python's `time`, as the lessons use it: sleep blocks the calling thread, which is
 // what makes a sleeping task occupy its worker.
 
-/** Set by the kernel so that an interrupt wakes a sleeping cell at once. */
+/**
+ * Set by the kernel so that an interrupt wakes a sleeping cell at once, and by a worker so
+ * that `ray.cancel` wakes a sleeping task. `interrupts` tells which values of the flag
+ * interrupt: in a worker, only the mark of the task running now (a cancel meant for the
+ * task before must not stop the next one).
+ */
 let interruptFlag: Int32Array | null = null;
+let interrupts: (value: number) => boolean = (value) => value !== 0;
 
-export function setSleepInterruptFlag(flag: Int32Array | null): void {
+export function setSleepInterruptFlag(flag: Int32Array | null, when: (value: number) => boolean = (value) => value !== 0): void {
   interruptFlag = flag;
+  interrupts = when;
 }
 
 /** An interrupt from the kernel, named as Python names it: what an interrupted cell reports. */
@@ -23,9 +30,10 @@ function sleep(seconds: number): void {
   const deadline = performance.now() + seconds * 1000;
   const cell = interruptFlag ?? new Int32Array(new SharedArrayBuffer(4));
   for (let left = seconds * 1000; left > 0; left = deadline - performance.now()) {
-    if (Atomics.wait(cell, 0, 0, left) !== "timed-out" && Atomics.load(cell, 0) !== 0) {
-      throw new KeyboardInterrupt("time.sleep was interrupted");
-    }
+    const seen = Atomics.load(cell, 0);
+    if (interrupts(seen)) throw new KeyboardInterrupt("time.sleep was interrupted");
+    // Woken early when the flag changes; the next turn tells whether that interrupts.
+    Atomics.wait(cell, 0, seen, left);
   }
 }
 

@@ -60,6 +60,8 @@ interface Task {
   waitingOn?: string;
   /** Where its output goes: the async context (the cell) that submitted it. */
   context: AsyncResource;
+  /** Tasks it submitted from its worker (ray.cancel cancels them with it). */
+  children?: number[];
   /** The creation of this actor: it takes its CPUs here, then runs on its own thread. */
   actor?: string;
 }
@@ -591,6 +593,7 @@ export class Driver implements Backend {
         const fn = shippedFunction(message.fn)!;
         try {
           this.submit({ fn, data: message.data }, message.args, message.options, message.refs);
+          this.recordChild(slot, message.refs);
         } catch (error) {
           this.refuse(message.refs, error as Error);
         }
@@ -645,6 +648,13 @@ export class Driver implements Backend {
       (value) => slot.post({ t: "reply", req, ok: true, value }),
       (error: Error) => slot.post({ t: "reply", req, ok: false, error: errorToSend(error) })
     );
+  }
+
+  /** The task running on the slot submitted the task of `refs`: cancelling it cancels that one too. */
+  private recordChild(slot: WorkerSlot, refs: string[]): void {
+    const parent = slot.assigned.length > 0 ? this.tasks.get(slot.assigned[0]) : undefined;
+    const child = refs.length > 0 ? this.taskByRef.get(refs[0]) : undefined;
+    if (parent && child) (parent.children ??= []).push(child.id);
   }
 
   private lend(slot: WorkerSlot, taskId: number, blocked: boolean): void {
@@ -791,6 +801,15 @@ export class Driver implements Backend {
       this.actors.cancel(id);
       return;
     }
+    this.cancelTask(task, force);
+  }
+
+  /** Cancels the task and, as Ray's recursive cancel, the tasks it submitted that are not done. */
+  private cancelTask(task: Task, force: boolean): void {
+    for (const child of task.children ?? []) {
+      const running = this.tasks.get(child);
+      if (running) this.cancelTask(running, force);
+    }
     if (task.state === "finished") return;
     if (task.state === "running" && task.prefetched && task.slot && claim(task.slot.claims.cells, task.cell!, task.id)) {
       task.slot.assigned.splice(task.slot.assigned.indexOf(task.id), 1);
@@ -814,6 +833,7 @@ export class Driver implements Backend {
    */
   private cancelRunning(task: Task): void {
     task.cancelled = "running";
+    task.slot!.interruptSleep(task.id);
     this.settleRefs(task, { error: new TaskCancelledError(`ray::${task.name}()`) });
     this.activity(-1);
     // What was prefetched behind it would wait for it: it goes back to the queue.

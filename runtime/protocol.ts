@@ -53,6 +53,8 @@ export interface ActorCallMessage {
 
 export type ToWorker =
   | { t: "claims"; cells: Int32Array }
+  /** The cell `ray.cancel` marks with a running task's id + 1: a `time.sleep` in that task wakes (KeyboardInterrupt). */
+  | { t: "cancel-flag"; flag: Int32Array }
   | { t: "cluster"; cluster: ClusterShare }
   | { t: "actor.create"; fn: ShippedFunction; data: ShippedData[]; args: Encoded[] }
   | { t: "actor.calls"; calls: ActorCallMessage[] }

@@ -68,6 +68,8 @@ export class WorkerSlot {
   /** A running task waiting in `get`: its CPUs are lent to others. */
   lending = false;
   readonly claims: ClaimCells;
+  /** Marked by `ray.cancel` with the running task's id + 1: its `time.sleep` wakes (preload/time.ts). */
+  readonly cancelFlag = new Int32Array(new SharedArrayBuffer(4));
   /** Where the output of the latest task sent to it goes (the cell that submitted it). */
   lastContext?: AsyncResource;
   private port?: MessagePort;
@@ -94,6 +96,7 @@ export class WorkerSlot {
     port1.on("message", (message: FromWorker) => this.events.message(this, message));
     port1.postMessage({ t: "claims", cells: this.claims.cells } satisfies ToWorker);
     port1.postMessage({ t: "cluster", cluster: this.config.cluster } satisfies ToWorker);
+    port1.postMessage({ t: "cancel-flag", flag: this.cancelFlag } satisfies ToWorker);
     this.started = spawn(worker as never)
       .then((thread) => (thread as unknown as { connect(port: unknown): Promise<void> }).connect(Transfer(port2 as never, [port2 as never])))
       .then(() => {
@@ -122,6 +125,12 @@ export class WorkerSlot {
   unref(): void {
     this.worker?.unref();
     this.port?.unref();
+  }
+
+  /** Wakes the task if it sleeps in `time.sleep` (it throws KeyboardInterrupt there, as Ray's cancel raises it). */
+  interruptSleep(taskId: number): void {
+    Atomics.store(this.cancelFlag, 0, taskId + 1);
+    Atomics.notify(this.cancelFlag, 0);
   }
 
   async terminate(): Promise<void> {

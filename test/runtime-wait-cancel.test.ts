@@ -18,6 +18,11 @@ export const sleeping = ray.remote((s: number) => {
 });
 /** Blocked in a nested get for as long as the task it waits for. */
 export const waiting = ray.remote({ maxRetries: 0 }, async (s: number) => ray.get(sleeping.remote(s)));
+/** Submits a task sleeping as long as itself, then sleeps. */
+export const submitsThenSleeps = ray.remote({ maxRetries: 0 }, (s: number) => {
+  sleeping.remote(s);
+  time.sleep(s);
+});
 export const settlesNever = ray.remote({ maxRetries: 0 }, () => new Promise<never>(() => {}));
 const MANY = 20_000;
 export const many = ray.remote({ numReturns: MANY }, (n: number) => Array.from({ length: n }, (_, i) => i));
@@ -99,6 +104,24 @@ describe("runtime: cancel", function () {
     await untilCpusFree(2);
     expect(await ray.get(sleeping.remote(0))).to.equal(0);
     expect(await rejection(ray.get(ref)), "its result was dropped").to.be.instanceOf(ray.exceptions.TaskCancelledError);
+  });
+
+  it("without force, a task sleeping in time.sleep is woken (as Ray's cancel interrupts it), giving its CPU back at once", async function () {
+    this.timeout(20_000); // the sleep is of 60 s: only a woken task lets the CPUs free in time
+    const ref = sleeping.remote(60);
+    await untilCpusFree(1);
+    ray.cancel(ref);
+    expect(await rejection(ray.get(ref))).to.be.instanceOf(ray.exceptions.TaskCancelledError);
+    await untilCpusFree(2);
+  });
+
+  it("cancels, with a task, the tasks it submitted that are not done (Ray's recursive cancel)", async function () {
+    this.timeout(20_000);
+    const parent = submitsThenSleeps.remote(60);
+    await untilCpusFree(0); // the parent and the child it submitted both sleep
+    ray.cancel(parent);
+    expect(await rejection(ray.get(parent))).to.be.instanceOf(ray.exceptions.TaskCancelledError);
+    await untilCpusFree(2);
   });
 
   it("without force, a task blocked in get, or one that never settles, fails its get; force then ends it", async () => {

@@ -18,6 +18,7 @@ import { claim } from "../prefetch";
 import { ActorRunner } from "./actor";
 import { shippableFromShipment } from "../actor";
 import { setCluster } from "../cluster-info";
+import { setSleepInterruptFlag } from "../../preload/time";
 
 const functions = new Map<number, { shipped: ShippedFunction; entry?: Function; factory: Function; require: NodeJS.Require }>();
 let port: MessagePort;
@@ -175,6 +176,7 @@ expose({
         for (const task of message.tasks) queue.push(task);
         void drain();
       } else if (message.t === "claims") claims = message.cells;
+      else if (message.t === "cancel-flag") setSleepInterruptFlag(message.flag, (value) => value === currentTask + 1);
       else if (message.t === "cluster") setCluster(message.cluster);
       else if (message.t === "actor.create" || message.t === "actor.calls") {
         actor ??= new ActorRunner({
