@@ -7,7 +7,8 @@ import { threadId } from "node:worker_threads";
 import * as ray from "../runtime";
 import { time } from "../preload/time";
 import { garbageCollector } from "./support/gc";
-import { isReady, rayForSuite, restartRay, rejectionOf, thrownBy, waitForCondition } from "./support/ray-suite";
+import { rejectionOf, thrownBy } from "./support/outcomes";
+import { isReady, rayForSuite, restartRay, waitForCondition } from "./support/ray-suite";
 
 export const VAL1 = 1;
 export const VAL2 = 2;

@@ -6,7 +6,8 @@ import { expect } from "chai";
 import { threadId } from "node:worker_threads";
 import * as ray from "../runtime";
 import { time } from "../preload/time";
-import { rayForSuite, rejectionOf, restartRay, thrownBy, waitForCondition } from "./support/ray-suite";
+import { rejectionOf, thrownBy } from "./support/outcomes";
+import { rayForSuite, restartRay, waitForCondition } from "./support/ray-suite";
 
 // Tasks use only top-level declarations (API.md section 3); the remote functions other
 // tasks call are exported, so that the module's exports carry them to the workers.

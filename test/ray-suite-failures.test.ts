@@ -5,7 +5,8 @@
 import { expect } from "chai";
 import * as ray from "../runtime";
 import { time } from "../preload/time";
-import { isReady, rayForSuite, rejectionOf, restartRay, thrownBy } from "./support/ray-suite";
+import { rejectionOf, thrownBy } from "./support/outcomes";
+import { isReady, rayForSuite, restartRay } from "./support/ray-suite";
 
 const { RayActorError, RayError, RayTaskError, TaskCancelledError, WorkerCrashedError, GetTimeoutError } = ray.exceptions;
 

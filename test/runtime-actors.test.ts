@@ -5,6 +5,7 @@ import { expect } from "chai";
 import * as ray from "../runtime";
 import { time } from "../preload/time";
 import { garbageCollector } from "./support/gc";
+import { rejectionOf } from "./support/outcomes";
 
 class Base {
   protected log: number[] = [];
@@ -68,15 +69,6 @@ class Broken {
 
 /** Calls the actor whose handle it is given (handles travel to tasks). */
 const useHandle = ray.remote(async (counter: ray.ActorHandle<Counter>, n: number) => ray.get(counter.add.remote(n)));
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("resolved, expected a rejection");
-}
 
 describe("runtime: actors", function () {
   before(() => ray.init({ numCpus: 2 }));
@@ -193,7 +185,7 @@ describe("runtime: actors", function () {
     await new Promise((resolve) => setTimeout(resolve, 100));
     ray.kill(c);
     for (const ref of [running, queued, c.add.remote(2)]) {
-      const error = await rejection(ray.get(ref));
+      const error = await rejectionOf(ray.get(ref));
       expect(error).to.be.instanceOf(ray.exceptions.RayActorError);
       expect(error.message).to.contain("ray.kill()");
     }
@@ -208,7 +200,7 @@ describe("runtime: actors", function () {
     const big = ray.remote({ numCpus: 2 }, Counter).remote();
     const call = big.add.remote(1);
     ray.kill(big);
-    expect(await rejection(ray.get(call))).to.be.instanceOf(ray.exceptions.RayActorError);
+    expect(await rejectionOf(ray.get(call))).to.be.instanceOf(ray.exceptions.RayActorError);
     expect(await ray.get(task)).to.equal(0.3);
     expect(ray.availableResources().CPU).to.equal(2);
   });
@@ -220,25 +212,25 @@ describe("runtime: actors", function () {
     const after = c.add.remote(3);
     expect(await ray.get(queued)).to.deep.equal([0.1, 1, 3]);
     expect(await ray.get(done)).to.equal(null);
-    expect(await rejection(ray.get(after))).to.be.instanceOf(ray.exceptions.RayActorError);
+    expect(await rejectionOf(ray.get(after))).to.be.instanceOf(ray.exceptions.RayActorError);
     expect(ray.availableResources().CPU).to.equal(2);
   });
 
   it("a constructor error kills the actor; every call fails with RayActorError carrying the cause", async () => {
     const b = ray.remote(Broken).remote();
-    const error = (await rejection(ray.get(b.ping.remote()))) as Error & { cause: Error & { cause: Error } };
+    const error = (await rejectionOf(ray.get(b.ping.remote()))) as Error & { cause: Error & { cause: Error } };
     expect(error).to.be.instanceOf(ray.exceptions.RayActorError);
     expect(error.message).to.contain("no constructor today");
     expect(error.cause).to.be.instanceOf(ray.exceptions.RayTaskError);
     expect(error.cause.message).to.contain("ray::Broken.constructor()");
     expect(error.cause.cause.message).to.equal("no constructor today");
-    expect(await rejection(ray.get(b.ping.remote()))).to.be.instanceOf(ray.exceptions.RayActorError);
+    expect(await rejectionOf(ray.get(b.ping.remote()))).to.be.instanceOf(ray.exceptions.RayActorError);
     expect(ray.availableResources().CPU).to.equal(2);
   });
 
   it("a method error fails that call only", async () => {
     const c = ray.remote(Counter).remote();
-    const error = await rejection(ray.get(c.fail.remote("bad input")));
+    const error = await rejectionOf(ray.get(c.fail.remote("bad input")));
     expect(error).to.be.instanceOf(ray.exceptions.RayTaskError);
     expect(error).to.be.instanceOf(RangeError);
     expect(error.message).to.contain("ray::Counter.fail()");
@@ -251,7 +243,7 @@ describe("runtime: actors", function () {
     for (const method of ["sleep", "sleepAsync"] as const) {
       const failed = c.fail.remote("first");
       const slow = c[method].remote(1);
-      const error = await rejection(ray.get([failed, slow]));
+      const error = await rejectionOf(ray.get([failed, slow]));
       expect(error.message).to.contain("ray::Counter.fail()");
       const [, notReady] = await ray.wait([slow], { timeout: 0 });
       expect(notReady, "the slow call after the failed one still runs").to.deep.equal([slow]);
@@ -265,7 +257,7 @@ describe("runtime: actors", function () {
     const crash = c.crash.remote();
     const pending = c.add.remote(1);
     for (const ref of [crash, pending] as ray.ObjectRef[]) {
-      const error = (await rejection(ray.get(ref))) as Error & { cause: Error };
+      const error = (await rejectionOf(ray.get(ref))) as Error & { cause: Error };
       expect(error).to.be.instanceOf(ray.exceptions.RayActorError);
       expect(error.cause).to.be.instanceOf(ray.exceptions.WorkerCrashedError);
     }

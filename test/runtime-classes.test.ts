@@ -4,6 +4,7 @@
 // (one local to the task) comes back as a plain Error or object with the fields.
 import { expect } from "chai";
 import * as ray from "../runtime";
+import { rejectionOf } from "./support/outcomes";
 
 export class QuotaError extends Error {
   code = "E_QUOTA";
@@ -32,15 +33,6 @@ class HiddenError extends Error {
   }
 }
 
-async function rejection(promise: Promise<unknown>): Promise<Error & { cause: unknown }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { cause: unknown };
-  }
-  throw new Error("the promise resolved");
-}
-
 describe("runtime: classes of values and errors", function () {
   before(() => ray.init({ numCpus: 2 }));
   after(() => ray.shutdown());
@@ -49,7 +41,7 @@ describe("runtime: classes of values and errors", function () {
     const over = ray.remote(function overQuota(n: number) {
       throw new QuotaError(n);
     });
-    const error = await rejection(ray.get(over.remote(5)));
+    const error = await rejectionOf(ray.get(over.remote(5)));
     expect(error).to.be.instanceOf(ray.exceptions.RayTaskError);
     expect(error.name).to.equal("RayTaskError(QuotaError)");
     const cause = error.cause as QuotaError;
@@ -62,7 +54,7 @@ describe("runtime: classes of values and errors", function () {
     const bad = ray.remote(() => {
       throw { code: 42, detail: ["disk"] };
     });
-    const error = await rejection(ray.get(bad.remote()));
+    const error = await rejectionOf(ray.get(bad.remote()));
     expect(error).to.be.instanceOf(ray.exceptions.RayTaskError);
     expect(error.cause).to.deep.equal({ code: 42, detail: ["disk"] });
     expect(error.message).to.contain("a non-Error value was thrown: { code: 42, detail: [ 'disk' ] }");
@@ -98,7 +90,7 @@ describe("runtime: classes of values and errors", function () {
     const hidden = ray.remote(() => {
       throw new HiddenError("hidden");
     });
-    const cause = (await rejection(ray.get(hidden.remote()))).cause as HiddenError;
+    const cause = (await rejectionOf(ray.get(hidden.remote()))).cause as HiddenError;
     expect(cause).to.be.instanceOf(HiddenError);
     expect([cause.name, cause.message, cause.code]).to.deep.equal(["HiddenError", "hidden", 7]);
   });
@@ -110,7 +102,7 @@ describe("runtime: classes of values and errors", function () {
       }
       throw Object.assign(new LocalError("local"), { name: "LocalError" });
     });
-    const error = await rejection(ray.get(local.remote()));
+    const error = await rejectionOf(ray.get(local.remote()));
     expect(error.name).to.equal("RayTaskError(LocalError)");
     const cause = error.cause as Error & { code: number };
     expect(cause).to.be.instanceOf(Error);
@@ -122,7 +114,7 @@ describe("runtime: classes of values and errors", function () {
     const bad = ray.remote(() => {
       throw Object.assign(new RangeError("with a callback"), { retry: () => 1, attempts: 3 });
     });
-    const error = await rejection(ray.get(bad.remote()));
+    const error = await rejectionOf(ray.get(bad.remote()));
     expect(error).to.be.instanceOf(RangeError);
     const cause = error.cause as RangeError & { attempts?: number; retry?: unknown };
     expect(cause).to.be.instanceOf(RangeError);
@@ -138,7 +130,7 @@ describe("runtime: classes of values and errors", function () {
         },
       });
     });
-    const error = await rejection(ray.get(odd.remote()));
+    const error = await rejectionOf(ray.get(odd.remote()));
     expect(error).to.be.instanceOf(ray.exceptions.RayTaskError);
     expect(error.cause).to.be.instanceOf(TypeError);
     expect((error.cause as Error).message).to.equal("odd");

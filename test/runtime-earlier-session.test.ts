@@ -6,6 +6,7 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import * as ray from "../runtime";
 import { resultText, sharedTestKernel } from "./support/kernel";
+import { rejectionOf } from "./support/outcomes";
 
 export const inc = ray.remote((x: number) => x + 1);
 class Box {
@@ -18,15 +19,6 @@ class Holder {
 }
 
 const EARLIER = /belongs to an earlier session: it was made before ray\.shutdown\(\).*run its task or ray\.put its value again/;
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("resolved, expected a rejection");
-}
 
 describe("runtime: refs of an earlier session", function () {
   let early: ray.ObjectRef<number>;
@@ -49,8 +41,8 @@ describe("runtime: refs of an earlier session", function () {
   });
 
   it("refuses it at get, wait and cancel", async () => {
-    expect((await rejection(ray.get(early))).message).to.match(/^ray\.get\(\): /).and.match(EARLIER);
-    expect((await rejection(ray.wait([early]))).message).to.match(/^ray\.wait\(\): /).and.match(EARLIER);
+    expect((await rejectionOf(ray.get(early))).message).to.match(/^ray\.get\(\): /).and.match(EARLIER);
+    expect((await rejectionOf(ray.wait([early]))).message).to.match(/^ray\.wait\(\): /).and.match(EARLIER);
     expect(() => ray.cancel(early)).to.throw(/^ray\.cancel\(\): .*earlier session/);
   });
 

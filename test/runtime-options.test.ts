@@ -3,6 +3,7 @@
 import { expect } from "chai";
 import * as ray from "../runtime";
 import { time } from "../preload/time";
+import { stdoutDuring } from "./support/outcomes";
 
 const sleepy = (s: number) => {
   time.sleep(s);
@@ -17,21 +18,6 @@ const chatty = (text: string) => {
 // functions reach tasks only through its exports).
 const hidden = ray.remote((x: number) => x * 3);
 
-/** What the driver's process writes to stdout while `body` runs. */
-async function stdoutDuring(body: () => Promise<unknown>): Promise<string> {
-  const write = process.stdout.write;
-  let text = "";
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    text += String(chunk);
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    await body();
-  } finally {
-    process.stdout.write = write;
-  }
-  return text;
-}
 
 describe("runtime options", function () {
   afterEach(() => ray.shutdown());

@@ -4,6 +4,7 @@
 import { expect } from "chai";
 import * as ray from "../runtime";
 import { time } from "../preload/time";
+import { rejectionOf } from "./support/outcomes";
 
 /** A task busy in a loop, never sleeping: nothing interrupts it. */
 const spin = (seconds: number) => {
@@ -43,15 +44,6 @@ class Slow {
   }
 }
 
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("resolved, expected a rejection");
-}
-
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const freeCpus = () => ray.availableResources().CPU ?? 0;
 
@@ -67,7 +59,7 @@ describe("runtime: wait", function () {
   it("wait([]) is [[], []] whatever numReturns, as Ray's; a bad timeout is still refused", async () => {
     expect(await ray.wait([])).to.deep.equal([[], []]);
     expect(await ray.wait([], { numReturns: 3, timeout: 1 })).to.deep.equal([[], []]);
-    expect((await rejection(ray.wait([], { timeout: -1 }))).message).to.match(/nonnegative/);
+    expect((await rejectionOf(ray.wait([], { timeout: -1 }))).message).to.match(/nonnegative/);
   });
 
   it(`waits for ${MANY.toLocaleString("en-US")} refs settling at once in no more than 3 times a get of as many`, async () => {
@@ -96,14 +88,14 @@ describe("runtime: cancel", function () {
     const ref = spinning.remote(1.5);
     await untilCpusFree(1);
     ray.cancel(ref);
-    const error = await rejection(ray.get(ref));
+    const error = await rejectionOf(ray.get(ref));
     expect(error).to.be.instanceOf(ray.exceptions.TaskCancelledError);
     expect(error.message).to.contain("ray::spin()");
     expect(freeCpus(), "the loop still runs on its worker").to.equal(1);
     ray.cancel(ref); // again: nothing more happens
     await untilCpusFree(2);
     expect(await ray.get(sleeping.remote(0))).to.equal(0);
-    expect(await rejection(ray.get(ref)), "its result was dropped").to.be.instanceOf(ray.exceptions.TaskCancelledError);
+    expect(await rejectionOf(ray.get(ref)), "its result was dropped").to.be.instanceOf(ray.exceptions.TaskCancelledError);
   });
 
   it("without force, a task sleeping in time.sleep is woken (as Ray's cancel interrupts it), giving its CPU back at once", async function () {
@@ -111,7 +103,7 @@ describe("runtime: cancel", function () {
     const ref = sleeping.remote(60);
     await untilCpusFree(1);
     ray.cancel(ref);
-    expect(await rejection(ray.get(ref))).to.be.instanceOf(ray.exceptions.TaskCancelledError);
+    expect(await rejectionOf(ray.get(ref))).to.be.instanceOf(ray.exceptions.TaskCancelledError);
     await untilCpusFree(2);
   });
 
@@ -120,7 +112,7 @@ describe("runtime: cancel", function () {
     const parent = submitsThenSleeps.remote(60);
     await untilCpusFree(0); // the parent and the child it submitted both sleep
     ray.cancel(parent);
-    expect(await rejection(ray.get(parent))).to.be.instanceOf(ray.exceptions.TaskCancelledError);
+    expect(await rejectionOf(ray.get(parent))).to.be.instanceOf(ray.exceptions.TaskCancelledError);
     await untilCpusFree(2);
   });
 
@@ -130,7 +122,7 @@ describe("runtime: cancel", function () {
     await new Promise((resolve) => setTimeout(resolve, 200));
     for (const ref of [blocked, never] as ray.ObjectRef[]) {
       ray.cancel(ref);
-      expect(await rejection(ray.get(ref))).to.be.instanceOf(ray.exceptions.TaskCancelledError);
+      expect(await rejectionOf(ray.get(ref))).to.be.instanceOf(ray.exceptions.TaskCancelledError);
     }
     ray.cancel(never, { force: true });
     await untilCpusFree(2);
@@ -145,10 +137,10 @@ describe("runtime: cancel", function () {
     const queued = actor.sleep.remote(0.1);
     await new Promise((resolve) => setTimeout(resolve, 100));
     ray.cancel(queued);
-    expect(await rejection(ray.get(queued))).to.be.instanceOf(ray.exceptions.TaskCancelledError);
+    expect(await rejectionOf(ray.get(queued))).to.be.instanceOf(ray.exceptions.TaskCancelledError);
     const started = Date.now();
     ray.cancel(running);
-    const error = await rejection(ray.get(running));
+    const error = await rejectionOf(ray.get(running));
     expect(error).to.be.instanceOf(ray.exceptions.TaskCancelledError);
     expect(error.message).to.contain("Slow.sleep()");
     expect(Date.now() - started, "rejected before the running call ended").to.be.below(400);

@@ -1,6 +1,5 @@
 // What the ray-suite tests (Ray's own test cases, written against tsray) share: a fresh
 // runtime per suite, restarted after a test that leaves it busy, and checks of how a call fails.
-import { expect } from "chai";
 import * as ray from "../../runtime";
 
 const QUIET = { dashboard: false, logToDriver: false } as const;
@@ -31,26 +30,6 @@ export async function restartRay(options: ray.InitOptions): Promise<void> {
   restartAfterTest = true;
   await ray.shutdown();
   ray.init({ ...QUIET, ...options });
-}
-
-/** The error a promise rejects with; fails the test if it resolves. */
-export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  return expect.fail("resolved, expected a rejection");
-}
-
-/** The error a call throws; fails the test if it returns. */
-export function thrownBy(call: () => unknown): Error {
-  try {
-    call();
-  } catch (error) {
-    return error as Error;
-  }
-  return expect.fail("returned, expected it to throw");
 }
 
 /** Whether the ref's object is ready now (ray.wait with timeout 0). */
