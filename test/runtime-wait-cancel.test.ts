@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import * as ray from "../runtime";
 import { time } from "../preload/time";
-import { rejectionOf } from "./support/outcomes";
+import { rejectionOf, stdoutDuring } from "./support/outcomes";
 
 /** A task busy in a loop, never sleeping: nothing interrupts it. */
 const spin = (seconds: number) => {
@@ -163,17 +163,7 @@ describe("runtime: cancel", function () {
   it("with force, an actor call cancelled inside a task: the refusal is printed in the task's output", async () => {
     const actor = ray.remote(Slow).remote();
     const call = actor.sleep.remote(0);
-    const write = process.stdout.write;
-    let printed = "";
-    process.stdout.write = ((chunk: string | Uint8Array) => {
-      printed += String(chunk);
-      return true;
-    }) as typeof process.stdout.write;
-    try {
-      expect(await ray.get(cancelInside.remote([call]))).to.equal("asked");
-    } finally {
-      process.stdout.write = write;
-    }
+    const printed = await stdoutDuring(async () => expect(await ray.get(cancelInside.remote([call]))).to.equal("asked"));
     expect(printed).to.match(/\(anonymous pid=\d+, worker=\d+\) RangeError: ray\.cancel\(\): force: true is not supported for actor calls/);
     ray.kill(actor);
   });
