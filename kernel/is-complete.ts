@@ -1,7 +1,7 @@
 // is_complete: whether a console should run the code or wait for more lines. Code is
 // incomplete when more input could make it valid, invalid when nothing appended can.
 import { Script } from "node:vm";
-import { tslabTypeScript } from "./tslab-modules";
+import { tslabTypeScript } from "./compiler/tslab-modules";
 
 const UNTERMINATED_TEMPLATE = 1160;
 

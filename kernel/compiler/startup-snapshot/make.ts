@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { tslabTypeScript, tslabTypeScriptFile } from "../../tslab-modules";
+import { tslabTypeScript, tslabTypeScriptFile } from "../tslab-modules";
 import { preloadCell } from "../preload-cell";
 import { EXECUTOR_NODE_FLAGS } from "../node-flags";
 import { withTsrayTypesAsFallback } from "../typescript-for-tslab";
