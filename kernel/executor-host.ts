@@ -6,8 +6,8 @@ import { join } from "node:path";
 import type { Writable } from "node:stream";
 import type { CellOutput, ChildMessage, ExecuteOutcome, HostRequest } from "./executor/ipc";
 import { INTERRUPT_FD } from "./executor/interrupts";
-import { usableSnapshot } from "./executor/startup-snapshot/location";
-import { EXECUTOR_NODE_FLAGS } from "./executor/node-flags";
+import { usableSnapshot } from "./compiler/startup-snapshot/location";
+import { EXECUTOR_NODE_FLAGS } from "./compiler/node-flags";
 
 /** How long the cell's thread may take to notice an interrupt before it counts as stuck. */
 const STUCK_AFTER_MS = 2000;

@@ -1,7 +1,8 @@
 // is_complete: whether a console should run the code or wait for more lines. Code is
 // incomplete when more input could make it valid, invalid when nothing appended can.
 import { Script } from "node:vm";
-import { tslabTypeScript } from "./tslab-modules";
+import { tslabTypeScript } from "./compiler/tslab-modules";
+import { sourceFileInternalsOf } from "./compiler/typescript-internals";
 
 const UNTERMINATED_TEMPLATE = 1160;
 
@@ -9,12 +10,11 @@ export type Completeness = { status: "complete" } | { status: "incomplete"; inde
 
 type TypeScript = ReturnType<typeof tslabTypeScript>;
 type SourceFile = import("typescript").SourceFile;
-type ParseProblem = { code: number; start?: number };
 
 export function completeness(code: string): Completeness {
   const ts = tslabTypeScript();
   const source = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
-  const problems = (source as unknown as { parseDiagnostics?: ParseProblem[] }).parseDiagnostics ?? [];
+  const problems = sourceFileInternalsOf(source).parseDiagnostics ?? [];
   if (problems.some((problem) => problemBeforeTheEnd(problem, code)) || hasDecoratedDecorator(ts, source)) {
     return { status: "invalid" };
   }
@@ -28,7 +28,7 @@ export function completeness(code: string): Completeness {
 }
 
 /** The parser stopped before the last token: what follows cannot repair what went before. */
-function problemBeforeTheEnd(problem: ParseProblem, code: string): boolean {
+function problemBeforeTheEnd(problem: import("typescript").DiagnosticWithLocation, code: string): boolean {
   return problem.code !== UNTERMINATED_TEMPLATE && problem.start !== undefined && problem.start < code.trimEnd().length;
 }
 

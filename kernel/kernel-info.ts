@@ -1,5 +1,5 @@
 import { PROTOCOL_VERSION } from "./protocol/wire";
-import { tslabTypeScriptVersion } from "./tslab-modules";
+import { tslabTypeScriptVersion } from "./compiler/tslab-modules";
 
 function packageVersion(): string {
   return (require("../../package.json") as { version: string }).version;

@@ -1,12 +1,12 @@
 // The startup snapshot holds TypeScript's lib and @types/node's global scripts as one file
-// each (kernel/executor/startup-snapshot/combined-declarations.ts): cells must check the
+// each (kernel/compiler/startup-snapshot/combined-declarations.ts): cells must check the
 // same against them as against the separate files, with far fewer files in each program.
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type * as TS from "typescript";
-import { tslabTypeScript } from "../kernel/tslab-modules";
-import { CombinedFiles, CombinedGroup, combineDeclarations, isGroupCurrent } from "../kernel/executor/startup-snapshot/combined-declarations";
+import { tslabTypeScript } from "../kernel/compiler/tslab-modules";
+import { CombinedFiles, CombinedGroup, combineDeclarations, isGroupCurrent } from "../kernel/compiler/startup-snapshot/combined-declarations";
 
 const ts = tslabTypeScript();
 const CELL = join(process.cwd(), "__cell__.ts");

@@ -1,9 +1,9 @@
 // Cells are emitted as CommonJS in the converter's own emit, not converted a second time
-// (kernel/executor/commonjs-in-one-emit.ts).
+// (kernel/compiler/commonjs-in-one-emit.ts).
 import { expect } from "chai";
 import type * as TS from "typescript";
-import { CommonJsInOneEmit } from "../kernel/executor/commonjs-in-one-emit";
-import { tslabTypeScript } from "../kernel/tslab-modules";
+import { CommonJsInOneEmit } from "../kernel/compiler/commonjs-in-one-emit";
+import { tslabTypeScript } from "../kernel/compiler/tslab-modules";
 import { cellExecutorForSuite, runCleanly } from "./support/cell-executor";
 
 const CELL_FILE = "/virtual/cell.ts";

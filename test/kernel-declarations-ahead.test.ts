@@ -1,9 +1,9 @@
 // The next cell's declarations file is parsed while the kernel waits for that cell
-// (kernel/executor/declarations-ahead.ts).
+// (kernel/compiler/declarations-ahead.ts).
 import { expect } from "chai";
 import type * as TS from "typescript";
-import { DeclarationsAhead } from "../kernel/executor/declarations-ahead";
-import { earlierCellsFileText, tslabTypeScript } from "../kernel/tslab-modules";
+import { DeclarationsAhead } from "../kernel/compiler/declarations-ahead";
+import { earlierCellsFileText, tslabTypeScript } from "../kernel/compiler/tslab-modules";
 import { cellExecutorForSuite } from "./support/cell-executor";
 
 const EARLIER = "/notebook/__prev__.d.ts";

@@ -1,9 +1,9 @@
 // At the end of a cell, tslab prints the earlier cells' declarations it keeps; the printer
-// it gets copies those it kept whole (kernel/executor/earlier-declarations-printer.ts).
+// it gets copies those it kept whole (kernel/compiler/earlier-declarations-printer.ts).
 import { expect } from "chai";
 import type * as TS from "typescript";
-import { printerCopyingEarlierDeclarations } from "../kernel/executor/earlier-declarations-printer";
-import { tslabTypeScript } from "../kernel/tslab-modules";
+import { printerCopyingEarlierDeclarations } from "../kernel/compiler/earlier-declarations-printer";
+import { tslabTypeScript } from "../kernel/compiler/tslab-modules";
 
 const TEXT = `export {};
 /** The total so far. */

@@ -1,5 +1,5 @@
 // A cell reaches earlier cells' variables by name, shorthand properties included
-// (kernel/executor/earlier-names-in-shorthand.ts).
+// (kernel/compiler/earlier-names-in-shorthand.ts).
 import { expect } from "chai";
 import { cellExecutorForSuite, runCleanly } from "./support/cell-executor";
 

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeSnapshotStamp } from "../kernel/executor/startup-snapshot/location";
+import { writeSnapshotStamp } from "../kernel/compiler/startup-snapshot/location";
 import { sharedTestKernel, startTestKernel, ofType, stdoutOf, resultText, delay, TestKernel } from "./support/kernel";
 
 describe("kernel: executing cells", function () {

@@ -1,5 +1,5 @@
 // A cell may loop with `for await` at its top level, as it may `await`
-// (kernel/executor/top-level-for-await.ts).
+// (kernel/compiler/top-level-for-await.ts).
 import { expect } from "chai";
 import { cellExecutorForSuite, runCleanly } from "./support/cell-executor";
 

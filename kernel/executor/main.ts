@@ -12,7 +12,7 @@ import { installDisplaySink, installInputSource, resolveInput } from "./frontend
 import { completeAt, inspectAt } from "./introspection";
 import type { ExecuteOutcome, HostMessage, HostRequest } from "./ipc";
 import { mimeBundleOf } from "../../preload/mime";
-import { preloadCell } from "./preload-cell";
+import { preloadCell } from "../compiler/preload-cell";
 
 const FINISH_STARTING_AFTER_MS = 500;
 

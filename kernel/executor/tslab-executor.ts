@@ -8,11 +8,11 @@ import vm from "node:vm";
 import type { Converter } from "tslab/dist/converter";
 import type { Executor } from "tslab/dist/executor";
 import { CompileDiagnostic } from "./error-report";
-import { loadTypeScriptForTslab } from "./load-typescript";
+import { loadTypeScriptForTslab } from "../compiler/load-typescript";
 import { announcing } from "./announced-scripts";
-import { hasTopLevelForAwait } from "./top-level-for-await";
-import type { CellConversions } from "./typescript-for-tslab";
-import type { DeclarationsAhead } from "./declarations-ahead";
+import { hasTopLevelForAwait } from "../compiler/top-level-for-await";
+import type { CellConversions } from "../compiler/typescript-for-tslab";
+import type { DeclarationsAhead } from "../compiler/declarations-ahead";
 
 export interface CellRun {
   ok: boolean;

@@ -1,6 +1,7 @@
 // How Node runs the executor (and builds its startup snapshot: a snapshot only loads
-// under the V8 flags it was built with). Measured with the kernel benchmark on two cores,
-// interleaved runs: the median round trip of a small cell went from 20.7 to 15.7 ms.
+// under the V8 flags it was built with). Both flags are for compiling cells, hence here
+// with the compiler. Measured with the kernel benchmark on two cores, interleaved runs:
+// the median round trip of a small cell went from 20.7 to 15.7 ms.
 // - One V8 background thread: more (the default is four) spend their time recompiling
 //   TypeScript's functions, competing with the cell and the kernel for the cores.
 // - A young generation of up to 64 MB: compiling a cell leaves megabytes of short-lived

@@ -17,6 +17,7 @@
 import { dirname, resolve } from "node:path";
 import type * as TS from "typescript";
 import type { ParseRequest } from "../source-file-hooks";
+import type { SourceFileInternals } from "../typescript-internals";
 
 export interface GroupMember {
   fileName: string;
@@ -65,8 +66,9 @@ function packageOf(fileName: string): string | undefined {
  * folder instead of its own). Its other references go to the top of the combined text.
  */
 function canJoin(file: TS.SourceFile): boolean {
-  const internals = file as unknown as { imports?: readonly TS.StringLiteralLike[] };
-  return file.typeReferenceDirectives.length === 0 && !(internals.imports ?? []).some((specifier) => specifier.text.startsWith("."));
+  // A type only: the snapshot builder loads this module where only Node's modules can be required.
+  const { imports = [] } = file as unknown as SourceFileInternals;
+  return file.typeReferenceDirectives.length === 0 && !imports.some((specifier) => specifier.text.startsWith("."));
 }
 
 /**

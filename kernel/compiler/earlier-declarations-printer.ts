@@ -6,7 +6,7 @@
 // tslab kept whole, and prints only those it cut down (a `const a, b` of which the cell
 // redeclared `b`, and imports, whose names tslab edits in place).
 import type * as TS from "typescript";
-import { EARLIER_CELLS_FILE } from "../tslab-modules";
+import { EARLIER_CELLS_FILE } from "./tslab-modules";
 
 /** A declaration list tslab kept whole: it replaces the list, with the declarations it keeps. */
 function keptWhole(list: TS.VariableDeclarationList, text: string): boolean {

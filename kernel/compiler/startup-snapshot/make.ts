@@ -7,10 +7,11 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { tslabTypeScript, tslabTypeScriptFile } from "../../tslab-modules";
+import { tslabTypeScript, tslabTypeScriptFile } from "../tslab-modules";
 import { preloadCell } from "../preload-cell";
 import { EXECUTOR_NODE_FLAGS } from "../node-flags";
 import { withTsrayTypesAsFallback } from "../typescript-for-tslab";
+import { internalsOf } from "../typescript-internals";
 import { SNAPSHOT_GLOBAL, SnapshotPlan } from "./plan";
 import { SNAPSHOT_BLOB, writeSnapshotStamp } from "./location";
 
@@ -22,11 +23,7 @@ const PACKAGE_ROOT = resolve(__dirname, "../../../..");
  * replaces: see withTsrayTypesAsFallback).
  */
 function tslabTypeRoots(ts: typeof import("typescript"), folder: string): string[] {
-  // Internal in TypeScript's typings, public in tslab's build (tslab calls it the same way).
-  const { getDefaultTypeRoots } = ts as unknown as {
-    getDefaultTypeRoots(folder: string, host: { directoryExists(path: string): boolean }): string[] | undefined;
-  };
-  const roots = getDefaultTypeRoots(folder, { directoryExists: ts.sys.directoryExists }) ?? [];
+  const roots = internalsOf(ts).getDefaultTypeRoots(folder, { directoryExists: ts.sys.directoryExists }) ?? [];
   if (roots.some((root) => ts.sys.fileExists(join(root, "node", "package.json")))) return roots;
   return [...roots, join(dirname(require.resolve("tslab/package.json")), "node_modules", "@types")];
 }

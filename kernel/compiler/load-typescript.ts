@@ -12,7 +12,7 @@ import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import vm from "node:vm";
 import type * as TS from "typescript";
-import { tslabTypeScriptFile, tslabTypeScriptVersion } from "../tslab-modules";
+import { tslabTypeScriptFile, tslabTypeScriptVersion } from "./tslab-modules";
 import { CellConversions, HostHook, typeScriptForTslab } from "./typescript-for-tslab";
 import { DeclarationsAhead } from "./declarations-ahead";
 import { serveDeclarationsFrom, startupSnapshot } from "./startup-snapshot/declarations";

@@ -2,7 +2,7 @@
 // `await` (a report it then drops). A top-level `for await` loop draws no report, so such a
 // cell ran in a plain function and failed with "SyntaxError: Unexpected reserved word".
 import type * as TS from "typescript";
-import { tslabTypeScript } from "../tslab-modules";
+import { tslabTypeScript } from "./tslab-modules";
 
 /** Whether the cell has a `for await` loop outside any function, class or namespace. */
 export function hasTopLevelForAwait(code: string): boolean {

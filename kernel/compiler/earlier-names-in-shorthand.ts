@@ -5,7 +5,7 @@
 // with "total is not defined". This transformer writes such a property out in full,
 // `{ total: exports.total }`, before tslab's own transformers run.
 import type * as TS from "typescript";
-import { EARLIER_CELLS_FILE } from "../tslab-modules";
+import { EARLIER_CELLS_FILE } from "./tslab-modules";
 
 function declaredInEarlierCell(symbol: TS.Symbol | undefined): boolean {
   return !!symbol?.declarations?.some((declaration) => EARLIER_CELLS_FILE.test(declaration.getSourceFile().fileName));

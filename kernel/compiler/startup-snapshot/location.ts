@@ -3,7 +3,7 @@
 // leaves a stamp.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { tslabTypeScriptVersion } from "../../tslab-modules";
+import { tslabTypeScriptVersion } from "../tslab-modules";
 import { EXECUTOR_NODE_FLAGS } from "../node-flags";
 
 export const SNAPSHOT_BLOB = join(__dirname, "executor.blob");

@@ -21,16 +21,11 @@ import type * as TS from "typescript";
 import { CommonJsInOneEmit } from "./commonjs-in-one-emit";
 import { expandShorthandOfEarlierNames } from "./earlier-names-in-shorthand";
 import { printerCopyingEarlierDeclarations } from "./earlier-declarations-printer";
-import { TypeScriptInternals, internalsOf } from "./typescript-internals";
+import { TypeScriptInternals, internalsOf, sourceFileInternalsOf } from "./typescript-internals";
 
 /** What tslab's converter calls on the builder, beyond TypeScript's public typings. */
 interface TslabBuilder extends TS.BuilderProgram {
   getAllDependencies(sourceFile: TS.SourceFile): readonly string[];
-}
-
-/** A file's module resolutions, as TypeScript 5.0 keeps them on the file (internal). */
-interface ResolvedModules {
-  forEach(visit: (resolution: { resolvedModule?: { resolvedFileName: string } }) => void): void;
 }
 
 /** The .ts/.js files a file imports, transitively, itself included (tslab filters them). */
@@ -38,7 +33,7 @@ function dependenciesOf(program: TS.Program, root: TS.SourceFile): string[] {
   const found = new Set([root.fileName]);
   const pending = [root];
   for (let file = pending.pop(); file; file = pending.pop()) {
-    const resolved = (file as unknown as { resolvedModules?: ResolvedModules }).resolvedModules;
+    const resolved = sourceFileInternalsOf(file).resolvedModules;
     resolved?.forEach(({ resolvedModule }) => {
       const dependency = resolvedModule && program.getSourceFile(resolvedModule.resolvedFileName);
       if (dependency && !found.has(dependency.fileName)) {
@@ -94,7 +89,7 @@ function namesOnlyBuilder(
   const cell = host.getSourceFile(cellName, options.target ?? 1);
   if (!cell) return undefined;
   internals.bindSourceFile(cell, options);
-  if (!(cell as unknown as { locals?: Map<string, unknown> }).locals?.size) return undefined;
+  if (!sourceFileInternalsOf(cell).locals?.size) return undefined;
   const builder = Object.create(previous) as TS.BuilderProgram;
   builder.getSourceFile = (name) => (name === cell.fileName ? cell : previous.getSourceFile(name));
   namesOnly.set(builder, previous);

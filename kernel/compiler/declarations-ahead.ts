@@ -6,7 +6,7 @@
 // takes it when the text it reads is the same (it is not when the cell failed to compile:
 // the earlier declarations are kept then, and the file is parsed as usual).
 import type * as TS from "typescript";
-import { EARLIER_CELLS_FILE, earlierCellsFileText } from "../tslab-modules";
+import { EARLIER_CELLS_FILE, earlierCellsFileText } from "./tslab-modules";
 import { internalsOf } from "./typescript-internals";
 import { ParseRequest, answeringFirst } from "./source-file-hooks";
 
