@@ -11,6 +11,6 @@ import * as ray from "../runtime";
 import { setProgressSink } from "../runtime/progress";
 import { cellProgress } from "./get-progress";
 export { ray };
-export { charts } from "../charts";
+export { charts } from "./charts";
 
 setProgressSink(cellProgress);
