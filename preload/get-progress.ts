@@ -29,7 +29,6 @@ function render(p: Progress) {
   return { "text/html": html, "text/plain": text };
 }
 
-
 export const cellProgress: ProgressSink = {
   active: hasDisplaySink,
   show(progress) {
