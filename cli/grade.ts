@@ -5,7 +5,7 @@ import { basename, dirname, resolve } from "node:path";
 import { launchKernel } from "../client/launch";
 import { CellReport, codeCellIndexes, runNotebook } from "../client/notebook-runner";
 import { checkCells, grade, GradeReport, totalsOf } from "./grading";
-import { Notebook, readNotebook } from "./notebook-file";
+import { Notebook, readNotebook } from "../client/notebook-file";
 import { chalk, plain } from "./terminal-output";
 
 export interface GradeCommandOptions {

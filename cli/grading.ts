@@ -3,7 +3,7 @@
 // An exercise passes when every one of its check cells ran without an error.
 import type { IError } from "@jupyterlab/nbformat";
 import type { CellReport } from "../client/notebook-runner";
-import { Cell, Notebook, NotebookFileError } from "./notebook-file";
+import { Cell, Notebook, NotebookFileError } from "../client/notebook-file";
 
 export interface ExerciseResult {
   name: string;

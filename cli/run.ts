@@ -2,7 +2,7 @@
 import { dirname, resolve } from "node:path";
 import { launchKernel } from "../client/launch";
 import { runNotebook } from "../client/notebook-runner";
-import { readNotebook, writeNotebook } from "./notebook-file";
+import { readNotebook, writeNotebook } from "../client/notebook-file";
 import { terminalObserver, chalk, plain } from "./terminal-output";
 
 export interface RunCommandOptions {

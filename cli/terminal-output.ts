@@ -4,7 +4,7 @@ import chalk from "chalk";
 import { stripVTControlCharacters } from "node:util";
 import type { Message } from "../kernel/protocol/wire";
 import type { RunObserver } from "../client/notebook-runner";
-import { cellSource } from "./notebook-file";
+import { cellSource } from "../client/notebook-file";
 
 const useColour = Boolean(process.stdout.isTTY) && chalk.level > 0;
 

@@ -3,7 +3,7 @@
 import type { IOutput } from "@jupyterlab/nbformat";
 import type { Message } from "../kernel/protocol/wire";
 import type { KernelClient } from "./kernel-client";
-import { Cell, Notebook, cellSource, toLines } from "../cli/notebook-file";
+import { Cell, Notebook, cellSource, toLines } from "./notebook-file";
 
 export interface CellReport {
   index: number;

@@ -1,19 +1,7 @@
 // Python's `time`, as the lessons use it: sleep blocks the calling thread, which is
-// what makes a sleeping task occupy its worker.
-
-/**
- * Set by the kernel so that an interrupt wakes a sleeping cell at once, and by a worker so
- * that `ray.cancel` wakes a sleeping task. `interrupts` tells which values of the flag
- * interrupt: in a worker, only the mark of the task running now (a cancel meant for the
- * task before must not stop the next one).
- */
-let interruptFlag: Int32Array | null = null;
-let interrupts: (value: number) => boolean = (value) => value !== 0;
-
-export function setSleepInterruptFlag(flag: Int32Array | null, when: (value: number) => boolean = (value) => value !== 0): void {
-  interruptFlag = flag;
-  interrupts = when;
-}
+// what makes a sleeping task occupy its worker. What wakes it early (a cancel, an
+// interrupt) is the runtime's sleep interrupt flag.
+import { sleepInterrupt } from "../runtime/sleep-interrupt";
 
 /** An interrupt from the kernel, named as Python names it: what an interrupted cell reports. */
 export class KeyboardInterrupt extends Error {
@@ -28,12 +16,12 @@ function sleep(seconds: number): void {
     throw new TypeError(`time.sleep(seconds) needs a number of seconds >= 0, got ${String(seconds)}`);
   }
   const deadline = performance.now() + seconds * 1000;
-  const cell = interruptFlag ?? new Int32Array(new SharedArrayBuffer(4));
+  const { flag, interrupts } = sleepInterrupt();
   for (let left = seconds * 1000; left > 0; left = deadline - performance.now()) {
-    const seen = Atomics.load(cell, 0);
+    const seen = Atomics.load(flag, 0);
     if (interrupts(seen)) throw new KeyboardInterrupt("time.sleep was interrupted");
     // Woken early when the flag changes; the next turn tells whether that interrupts.
-    Atomics.wait(cell, 0, seen, left);
+    Atomics.wait(flag, 0, seen, left);
   }
 }
 

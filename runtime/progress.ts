@@ -3,54 +3,46 @@
 // most 4 times a second, then settles into one line ("8/8 ready in 4.0 s") when the get ends,
 // or when the cell awaiting it is interrupted ("interrupted after 2.0 s"): the get's promise
 // runs on then, but the cell has ended, and its output must not change any more.
-// Only in the driver, and only with a frontend (a plain Node program prints nothing).
+// Only in the driver, and only with a frontend (a plain Node program prints nothing). How
+// the bar looks and where it goes is preload's (the runtime needs nothing from preload).
 import { isMainThread } from "node:worker_threads";
-import { DisplayHandle, hasDisplaySink } from "../preload/display";
-import { stopWhenCellInterrupted } from "../preload/cell-interrupts";
 import type { ObjectStore } from "./object-store";
 
 /** Waits shorter than this show nothing. */
 export const PROGRESS_AFTER_MS = 1_000;
 const UPDATE_MS = 250;
 
-interface Progress {
+export interface Progress {
   ready: number;
   total: number;
   seconds: number;
   done?: "ok" | "failed" | "interrupted";
 }
 
-function settledText(p: Progress): string {
-  const ready = `${p.ready}/${p.total} ready`;
-  const seconds = `${p.seconds.toFixed(1)} s`;
-  if (p.done === "ok") return `ray.get: ${ready} in ${seconds}`;
-  if (p.done === "failed") return `ray.get: stopped after ${seconds} (${ready})`;
-  return `ray.get: interrupted after ${seconds} (${ready})`;
+/** Where progress is shown: preload registers the cell's (preload/get-progress.ts); without one, nothing is. */
+export interface ProgressSink {
+  /** Whether a frontend would show it now (plain Node prints nothing). */
+  active(): boolean;
+  /** Shows `progress`; the function returned replaces it in place. */
+  show(progress: Progress): (progress: Progress) => void;
+  /** Calls `stop` if the running cell is interrupted; the function returned forgets it (when the get has ended). */
+  stopWhenCellInterrupted(stop: () => void): () => void;
 }
 
-const COLOURS = { ok: "#16a34a", failed: "#dc2626", interrupted: "#6b7280" };
+let sink: ProgressSink | null = null;
 
-function render(p: Progress) {
-  const width = 30;
-  const filled = p.total > 0 ? Math.round((width * p.ready) / p.total) : width;
-  const bar = `[${"#".repeat(filled)}${"-".repeat(width - filled)}]`;
-  const text = p.done ? settledText(p) : `ray.get: ${bar} ${p.ready}/${p.total} ready, ${p.seconds.toFixed(1)} s`;
-  const pct = p.total > 0 ? (100 * p.ready) / p.total : 100;
-  const colour = p.done ? COLOURS[p.done] : "#2563eb";
-  const html =
-    `<div class="tsray-progress" data-done="${p.done ?? ""}" style="font:12px/1.6 system-ui,sans-serif;color:#555;display:flex;align-items:center;gap:8px">` +
-    `<div style="width:220px;height:8px;background:#e5e7eb;border-radius:4px;overflow:hidden"><div style="width:${pct.toFixed(1)}%;height:100%;background:${colour}"></div></div>` +
-    `<span>${text.slice("ray.get: ".length).replace(/^\[[#-]*\] /, "")}</span></div>`;
-  return { "text/html": html, "text/plain": text };
+export function setProgressSink(newSink: ProgressSink | null): void {
+  sink = newSink;
 }
 
 /** Shows progress of `waiting` (a get of `ids`) in the cell if it takes long; returns it unchanged. */
 export function withProgress<T>(store: ObjectStore | undefined, ids: string[], waiting: Promise<T>): Promise<T> {
-  if (!store || !isMainThread || !hasDisplaySink()) return waiting;
+  const target = sink;
+  if (!store || !isMainThread || !target?.active()) return waiting;
   const started = Date.now();
   const unique = [...new Set(ids)];
   let ready = 0;
-  let handle: DisplayHandle<Progress> | undefined;
+  let replace: ((progress: Progress) => void) | undefined;
   let ticker: NodeJS.Timeout | undefined;
   let shown = "";
   const state = (done?: Progress["done"]): Progress => ({ ready, total: unique.length, seconds: (Date.now() - started) / 1000, done });
@@ -59,7 +51,7 @@ export function withProgress<T>(store: ObjectStore | undefined, ids: string[], w
     const key = `${p.ready}/${p.seconds.toFixed(1)}`;
     if (key === shown) return;
     shown = key;
-    handle!.update(p);
+    replace!(p);
   };
   const start = setTimeout(() => {
     for (const id of unique) {
@@ -69,7 +61,7 @@ export function withProgress<T>(store: ObjectStore | undefined, ids: string[], w
         ready++; // freed already: it was settled
       }
     }
-    handle = new DisplayHandle(render).show(state());
+    replace = target.show(state());
     ticker = setInterval(update, UPDATE_MS);
     ticker.unref();
   }, PROGRESS_AFTER_MS);
@@ -81,9 +73,9 @@ export function withProgress<T>(store: ObjectStore | undefined, ids: string[], w
     forget();
     clearTimeout(start);
     clearInterval(ticker);
-    if (handle) handle.update(state(done));
+    if (replace) replace(state(done));
   };
-  const forget = stopWhenCellInterrupted(() => end("interrupted"));
+  const forget = target.stopWhenCellInterrupted(() => end("interrupted"));
   return waiting.then(
     (value) => {
       end("ok");

@@ -1,6 +1,6 @@
 // The chart helpers: a Gantt spec from timeline events, rendered to SVG in Node.
 import { expect } from "chai";
-import { charts, TaskSpan } from "../charts";
+import { charts, TaskSpan } from "../preload/charts";
 import { barCount, isWellFormedXml } from "./support/svg";
 
 describe("charts", () => {

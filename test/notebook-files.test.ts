@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { readNotebook, cellSource } from "../cli/notebook-file";
+import { readNotebook, cellSource } from "../client/notebook-file";
 
 const PROJECT = resolve(__dirname, "../..");
 const notebooksIn = (folder: string) =>

@@ -18,7 +18,7 @@ import { claim } from "../prefetch";
 import { ActorRunner } from "./actor";
 import { shippableFromShipment } from "../actor";
 import { setCluster } from "../cluster-info";
-import { setSleepInterruptFlag } from "../../preload/time";
+import { setSleepInterruptFlag } from "../sleep-interrupt";
 
 const functions = new Map<number, { shipped: ShippedFunction; entry?: Function; factory: Function; require: NodeJS.Require }>();
 let port: MessagePort;

@@ -3,7 +3,7 @@ import type { IOutput } from "@jupyterlab/nbformat";
 import { join, resolve } from "node:path";
 import { CellReport, runNotebook } from "../../client/notebook-runner";
 import { checkCells, grade } from "../../cli/grading";
-import { Cell, readNotebook } from "../../cli/notebook-file";
+import { Cell, readNotebook } from "../../client/notebook-file";
 import { startTestKernel } from "./kernel";
 
 export const PROJECT = resolve(__dirname, "../../..");

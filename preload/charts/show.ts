@@ -1,7 +1,7 @@
 // Shows a chart as one output holding both forms: JupyterLab draws the interactive
 // Vega-Lite chart, and viewers without Vega show the SVG rendered here.
-import { display, DisplayHandle } from "../preload/display";
-import { MimeBundle } from "../preload/mime";
+import { display, DisplayHandle } from "../display";
+import { MimeBundle } from "../mime";
 import { renderSvg } from "./render";
 
 export async function showChart(spec: object): Promise<DisplayHandle<MimeBundle>> {
