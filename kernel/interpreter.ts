@@ -2,7 +2,7 @@
 // and what runs the cells. The executor host implements it with a process running tslab;
 // a test double implements it in a few lines, so the protocol can be tested without one.
 import type { EventEmitter } from "node:events";
-import type { CellOutput, CompleteOutcome, ExecuteOutcome, InspectOutcome } from "./executor/ipc";
+import type { CellOutput, ChildMessage, CompleteOutcome, ExecuteOutcome, InspectOutcome } from "./executor/ipc";
 
 export interface CellRequest {
   code: string;
@@ -11,12 +11,7 @@ export interface CellRequest {
 }
 
 /** The interpreter asks the frontend for a line of input on behalf of a running cell. */
-export interface InputRequest {
-  id: number;
-  cell: number;
-  prompt: string;
-  password: boolean;
-}
+export type InputRequest = Omit<Extract<ChildMessage, { kind: "input_request" }>, "kind">;
 
 export interface InterpreterEvents {
   /** Output of a cell (named by the number `execute` gave it), even after the cell ended. */
