@@ -1,28 +1,26 @@
-// Owns the executor process: starts it, sends it requests, interrupts and restarts it.
+// The kernel's interpreter: owns the executor process, starts it, sends it requests,
+// interrupts it, and replaces it when it dies (its restart policy lives here).
 // User code runs there, so a blocked or crashed cell never stops the kernel's sockets.
 import { ChildProcess, spawn } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { join } from "node:path";
 import type { Writable } from "node:stream";
-import type { CellOutput, ChildMessage, ExecuteOutcome, HostRequest } from "./executor/ipc";
+import type { ChildMessage, CompleteOutcome, ExecuteOutcome, HostRequest, InspectOutcome } from "./executor/ipc";
 import { INTERRUPT_FD } from "./executor/interrupts";
 import { usableSnapshot } from "./compiler/startup-snapshot/location";
 import { EXECUTOR_NODE_FLAGS } from "./compiler/node-flags";
+import type { CellRequest, Interpreter, InterpreterEvents } from "./interpreter";
 
 /** How long the cell's thread may take to notice an interrupt before it counts as stuck. */
 const STUCK_AFTER_MS = 2000;
+/** An executor that dies this many times in a row before it is ready is not started again. */
+const MAX_FAILED_STARTS = 3;
 
 type Reply = Extract<ChildMessage, { kind: "reply" }>["result"];
 type Pending = { resolve: (result: Reply) => void; request: HostRequest };
 type RequestBody = HostRequest extends infer R ? (R extends HostRequest ? Omit<R, "id"> : never) : never;
 
-export interface ExecutorEvents {
-  output: [cell: number, output: CellOutput];
-  input_request: [request: Extract<ChildMessage, { kind: "input_request" }>];
-  exit: [description: string];
-}
-
-export class ExecutorHost extends EventEmitter<ExecutorEvents> {
+export class ExecutorHost extends EventEmitter<InterpreterEvents> implements Interpreter {
   private child: ChildProcess | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
@@ -31,18 +29,32 @@ export class ExecutorHost extends EventEmitter<ExecutorEvents> {
   private trialStart: ChildProcess | null = null;
   /** Why the executor is being ended, when we end it on purpose. */
   private exitReason: string | null = null;
+  /** The executor's start under way or done: cells wait for it, so a cell starts (and can be timed and interrupted) only once the executor runs. */
+  private starting: Promise<void> | null = null;
+  private ready = false;
+  private failedStarts = 0;
 
   constructor(private readonly cwd: string) {
     super();
   }
 
+  start(): Promise<void> {
+    return (this.starting ??= this.startAndNoteReady());
+  }
+
+  private startAndNoteReady(): Promise<void> {
+    return this.startFresh().then(() => {
+      this.ready = this.isRunning();
+    });
+  }
+
   /**
    * Starts a fresh executor and waits until it has loaded the preloaded names, or has
-   * died trying (then the "exit" event tells the kernel, which decides what to do).
+   * died trying (then `replaceDead` decides what to do).
    * It starts from the startup snapshot when there is a usable one, and without it
    * when it dies before it is ready that way.
    */
-  async start(): Promise<void> {
+  private async startFresh(): Promise<void> {
     const snapshot = usableSnapshot();
     if (!snapshot) return void (await this.launch(undefined).ready);
     const trial = this.launch(snapshot);
@@ -80,7 +92,25 @@ export class ExecutorHost extends EventEmitter<ExecutorEvents> {
     return { child, ready };
   }
 
-  request(body: RequestBody): Promise<Reply> {
+  async execute(cell: CellRequest, started: (cell: number) => void): Promise<ExecuteOutcome> {
+    await this.start();
+    const id = this.nextId;
+    // The executor starts on the cell first; the kernel announces it meanwhile (whatever
+    // the executor sends back is read only once `started` returns, so order is kept).
+    const outcome = this.request({ kind: "execute", ...cell }) as Promise<ExecuteOutcome>;
+    started(id);
+    return outcome;
+  }
+
+  complete(code: string, cursor: number): Promise<CompleteOutcome> {
+    return this.request({ kind: "complete", code, cursor }) as Promise<CompleteOutcome>;
+  }
+
+  inspect(code: string, cursor: number, detailLevel: number): Promise<InspectOutcome> {
+    return this.request({ kind: "inspect", code, cursor, detailLevel }) as Promise<InspectOutcome>;
+  }
+
+  private request(body: RequestBody): Promise<Reply> {
     const id = this.nextId++;
     const request = { ...body, id } as HostRequest;
     return new Promise((resolve) => {
@@ -90,16 +120,10 @@ export class ExecutorHost extends EventEmitter<ExecutorEvents> {
     });
   }
 
-  /** The id the next request will get: outputs of a cell are keyed by it. */
-  peekNextId(): number {
-    return this.nextId;
-  }
-
   answerInput(id: number, answer: { value?: string; error?: string }): void {
     this.child?.send({ kind: "input_reply", id, ...answer });
   }
 
-  /** Interrupts the running cell, if any (an interrupt with no cell running does nothing). */
   interrupt(): void {
     const child = this.child;
     const cell = this.runningCell();
@@ -125,7 +149,7 @@ export class ExecutorHost extends EventEmitter<ExecutorEvents> {
     child.kill("SIGKILL");
   }
 
-  isRunning(): boolean {
+  private isRunning(): boolean {
     return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
   }
 
@@ -167,8 +191,21 @@ export class ExecutorHost extends EventEmitter<ExecutorEvents> {
     }
     if (this.child === child) {
       this.child = null;
-      if (this.trialStart !== child) this.emit("exit", description);
+      if (this.trialStart !== child) this.replaceDead(description);
     }
+  }
+
+  /** A dead executor is replaced, unless it keeps dying before it is even ready. */
+  private replaceDead(description: string): void {
+    this.failedStarts = this.ready ? 0 : this.failedStarts + 1;
+    this.ready = false;
+    if (this.failedStarts >= MAX_FAILED_STARTS) {
+      this.emit("gave_up", `the executor process ${description} ${this.failedStarts} times while starting; not trying again`);
+      return;
+    }
+    this.emit("restarting", `the executor process ${description}; starting a new one`);
+    this.starting = this.startAndNoteReady();
+    void this.starting.then(() => this.emit("restarted"));
   }
 }
 

@@ -8,7 +8,7 @@ export async function runKernel(connectionFile: string): Promise<void> {
   // The executor takes over a second to load TypeScript: it starts first, and this
   // process loads ZeroMQ and binds its sockets meanwhile.
   const executor = new ExecutorHost(process.cwd());
-  const executorStarting = executor.start();
+  void executor.start();
   const { KernelServer } = await import("./server");
   const server = new KernelServer(info, executor);
   const stopAndExit = () => void server.stop().then(() => process.exit(0));
@@ -20,5 +20,5 @@ export async function runKernel(connectionFile: string): Promise<void> {
     process.stderr.write(`[tsray kernel] the process that started this kernel (pid ${parent.pid}) is gone; shutting down\n`);
     stopAndExit();
   });
-  await server.start(executorStarting);
+  await server.start();
 }

@@ -1,12 +1,13 @@
-// The kernel process: speaks the Jupyter protocol over ZeroMQ and hands cells to the
-// executor process. Shell requests are answered one at a time, in order; so are control
-// requests (interrupt, shutdown, kernel_info), but at once, even while a cell runs.
+// The kernel process: speaks the Jupyter protocol over ZeroMQ and hands cells to an
+// interpreter (interpreter.ts; the executor process in production). Shell requests are
+// answered one at a time, in order; so are control requests (interrupt, shutdown,
+// kernel_info), but at once, even while a cell runs.
 import { randomUUID } from "node:crypto";
 import { ConnectionInfo } from "./protocol/connection";
 import { KernelSockets, SerialSender } from "./protocol/sockets";
 import { Header, Message, Signer, WireError, decode, encode, newHeader } from "./protocol/wire";
-import { ExecutorHost } from "./executor-host";
-import type { CellOutput, CompleteOutcome, ExecuteOutcome, InspectOutcome } from "./executor/ipc";
+import type { CellOutput } from "./executor/ipc";
+import type { InputRequest, Interpreter } from "./interpreter";
 import { History } from "./history";
 import { kernelInfo } from "./kernel-info";
 import { completeness } from "./is-complete";
@@ -23,7 +24,6 @@ interface CellOrigin {
 }
 
 const MAX_REMEMBERED_CELLS = 1000;
-const MAX_FAILED_STARTS = 3;
 
 export class KernelServer {
   private readonly sockets = new KernelSockets();
@@ -40,12 +40,8 @@ export class KernelServer {
   private executionCount = 0;
   private pendingInput: { id: number } | null = null;
   private stopping = false;
-  private executorReady = false;
-  private failedStarts = 0;
-  /** Cells wait for this, so that a cell starts (and can be timed and interrupted) only once the executor runs. */
-  private executorStarting: Promise<void> = Promise.resolve();
 
-  constructor(private readonly info: ConnectionInfo, private readonly executor: ExecutorHost) {
+  constructor(private readonly info: ConnectionInfo, private readonly interpreter: Interpreter) {
     this.signer = new Signer(info.key, info.signature_scheme);
     const log = (error: Error) => this.log(`send failed: ${error.message}`);
     this.senders = {
@@ -54,13 +50,18 @@ export class KernelServer {
       stdin: new SerialSender(this.sockets.stdin, log),
       iopub: new SerialSender(this.sockets.iopub, log),
     };
-    this.executor.on("output", (cell, output) => this.publishOutput(cell, output));
-    this.executor.on("input_request", (request) => this.askForInput(request));
-    this.executor.on("exit", (description) => this.executorDied(description));
+    this.interpreter.on("output", (cell, output) => this.publishOutput(cell, output));
+    this.interpreter.on("input_request", (request) => this.askForInput(request));
+    this.interpreter.on("restarting", (why) => {
+      this.log(why);
+      this.announce("restarting");
+    });
+    this.interpreter.on("restarted", () => this.announce("idle"));
+    this.interpreter.on("gave_up", (why) => this.log(why));
   }
 
-  /** `executorStarting`: the executor's first start, begun before this process loaded ZeroMQ. */
-  async start(executorStarting: Promise<void>): Promise<void> {
+  /** Binds the sockets and waits for the interpreter's start (joining it if already begun). */
+  async start(): Promise<void> {
     await this.sockets.bind(this.info);
     void this.sockets.echoHeartbeats().catch(() => undefined);
     void this.receive("control", this.sockets.control);
@@ -69,12 +70,12 @@ export class KernelServer {
     void this.queues.shell.run();
     void this.queues.control.run();
     this.announce("starting");
-    await this.adoptExecutorStart(executorStarting);
+    await this.interpreter.start();
     this.announce("idle");
   }
 
   interrupt(): void {
-    this.executor.interrupt();
+    this.interpreter.interrupt();
   }
 
   async stop(): Promise<void> {
@@ -82,7 +83,7 @@ export class KernelServer {
     this.stopping = true;
     this.queues.shell.stop();
     this.queues.control.stop();
-    await this.executor.stop();
+    await this.interpreter.stop();
     this.sockets.close();
   }
 
@@ -128,7 +129,7 @@ export class KernelServer {
   }
 
   /**
-   * A state no request caused (the executor ready, or being replaced) is published only
+   * A state no request caused (the interpreter ready, or being replaced) is published only
    * between requests: inside one's busy ... idle it would read as that request's end.
    * The request's own idle tells the same soon after. (A control request's busy ... idle
    * may still fall inside a running cell's: ipykernel answers control requests at once too.)
@@ -180,32 +181,28 @@ export class KernelServer {
     comm_msg: () => undefined,
     comm_close: () => undefined,
     interrupt_request: (request, channel) => {
-      this.executor.interrupt();
+      this.interpreter.interrupt();
       return this.reply(request, channel, { status: "ok" });
     },
     shutdown_request: (request, channel) => this.shutdown(request, channel),
   };
 
   private async execute(request: Message, channel: Channel): Promise<void> {
-    await this.executorStarting;
     const code = String(request.content.code ?? "");
     const silent = Boolean(request.content.silent);
     const storeHistory = !silent && request.content.store_history !== false;
     if (storeHistory) this.executionCount++;
     const executionCount = this.executionCount;
-    const cell = this.executor.peekNextId();
-    // The executor starts on the cell first; the kernel announces it meanwhile (whatever
-    // the executor sends back is read only once this block is done, so order is kept).
-    const running = this.executor.request({ kind: "execute", code, executionCount, silent }) as Promise<ExecuteOutcome>;
-    this.rememberCell(cell, {
-      header: request.header,
-      identities: request.identities,
-      allowStdin: request.content.allow_stdin !== false,
-    });
-    if (!silent) this.publish("execute_input", { code, execution_count: executionCount }, request.header);
-    if (storeHistory) this.history.record(code);
-
-    const { value, ...outcome } = await running;
+    const started = (cell: number) => {
+      this.rememberCell(cell, {
+        header: request.header,
+        identities: request.identities,
+        allowStdin: request.content.allow_stdin !== false,
+      });
+      if (!silent) this.publish("execute_input", { code, execution_count: executionCount }, request.header);
+      if (storeHistory) this.history.record(code);
+    };
+    const { value, ...outcome } = await this.interpreter.execute({ code, executionCount, silent }, started);
     if (value) this.publish("execute_result", { data: value, metadata: {}, execution_count: executionCount }, request.header);
     if (outcome.status === "error") {
       this.publish("error", { ename: outcome.ename, evalue: outcome.evalue, traceback: outcome.traceback }, request.header);
@@ -237,7 +234,7 @@ export class KernelServer {
   private async complete(request: Message, channel: Channel): Promise<void> {
     const code = String(request.content.code ?? "");
     const cursor = Number(request.content.cursor_pos ?? code.length);
-    const found = (await this.executor.request({ kind: "complete", code, cursor })) as CompleteOutcome;
+    const found = await this.interpreter.complete(code, cursor);
     await this.reply(request, channel, { status: "ok", metadata: {}, ...found });
   }
 
@@ -245,7 +242,7 @@ export class KernelServer {
     const code = String(request.content.code ?? "");
     const cursor = Number(request.content.cursor_pos ?? code.length);
     const detailLevel = Number(request.content.detail_level ?? 0);
-    const found = (await this.executor.request({ kind: "inspect", code, cursor, detailLevel })) as InspectOutcome;
+    const found = await this.interpreter.inspect(code, cursor, detailLevel);
     await this.reply(request, channel, { status: "ok", metadata: {}, ...found });
   }
 
@@ -257,33 +254,12 @@ export class KernelServer {
     process.exit(0);
   }
 
-  /** A dead executor is replaced, unless it keeps dying before it is even ready. */
-  private executorDied(description: string): void {
-    if (this.stopping) return;
-    this.failedStarts = this.executorReady ? 0 : this.failedStarts + 1;
-    this.executorReady = false;
-    if (this.failedStarts >= MAX_FAILED_STARTS) {
-      this.log(`the executor process ${description} ${this.failedStarts} times while starting; not trying again`);
-      return;
-    }
-    this.log(`the executor process ${description}; starting a new one`);
-    this.announce("restarting");
-    void this.adoptExecutorStart(this.executor.start()).then(() => this.announce("idle"));
-  }
-
-  private adoptExecutorStart(starting: Promise<void>): Promise<void> {
-    this.executorStarting = starting.then(() => {
-      this.executorReady = this.executor.isRunning();
-    });
-    return this.executorStarting;
-  }
-
   // ---- stdin -------------------------------------------------------------------------
 
-  private askForInput(request: { id: number; cell: number; prompt: string; password: boolean }): void {
+  private askForInput(request: InputRequest): void {
     const origin = this.cells.get(request.cell);
     if (!origin || !origin.allowStdin) {
-      this.executor.answerInput(request.id, {
+      this.interpreter.answerInput(request.id, {
         error:
           "input() needs a frontend that accepts typed input, and this one does not (allow_stdin is false). " +
           "Put the value in the code instead.",
@@ -301,7 +277,7 @@ export class KernelServer {
       for await (const frames of this.sockets.stdin) {
         const message = this.decodeOrLog(frames, "stdin");
         if (!message || message.header.msg_type !== "input_reply" || !this.pendingInput) continue;
-        this.executor.answerInput(this.pendingInput.id, { value: String(message.content.value ?? "") });
+        this.interpreter.answerInput(this.pendingInput.id, { value: String(message.content.value ?? "") });
         this.pendingInput = null;
       }
     } catch (error) {
