@@ -22,6 +22,7 @@ import type { RefCounts } from "./ref-counts";
 import type { Timeline } from "./timeline";
 import { WorkerConfig, WorkerSlot } from "./worker-pool";
 import { outOfMemory, WorkerDeath } from "./worker-death";
+import { handleWorkerMessage, WorkerMessageHandlers } from "./worker-messages";
 
 /** What the actor table needs of the driver. */
 export interface ActorHost {
@@ -160,8 +161,9 @@ export class ActorTable {
     const actor = this.actors.get(id);
     if (!actor || actor.state !== "pending") return false;
     actor.state = "alive";
+    const handlers = this.messageHandlers(actor);
     const slot = new WorkerSlot(this.nextThread++, {
-      message: (s, message) => this.onMessage(actor, s, message),
+      message: (s, message) => handleWorkerMessage(handlers, s, message, this.host.forward),
       ready: () => {},
       exit: (_s, death) => this.die(actor, "its thread died unexpectedly", this.threadDeathError(actor, death)),
     }, this.host.workerConfig, CALLS_IN_FLIGHT);
@@ -297,19 +299,14 @@ export class ActorTable {
     else actor.slot?.unref();
   }
 
-  private onMessage(actor: Actor, slot: WorkerSlot, message: FromWorker): void {
-    switch (message.t) {
-      case "actor.done":
-        return this.onDone(actor, message.results);
-      case "actor.ready":
-        return this.onCreated(actor, message);
-      case "log":
-        return this.log(actor, message.task, message.text);
-      case "blocked":
-        return; // an actor keeps its CPUs while it waits (its ids are not the pool's tasks)
-      default:
-        return this.host.forward(slot, message);
-    }
+  /** An actor thread's own messages; the rest (nested `ray.*` calls in its methods) go to the driver. */
+  private messageHandlers(actor: Actor): WorkerMessageHandlers {
+    return {
+      "actor.done": (_slot, message) => this.onDone(actor, message.results),
+      "actor.ready": (_slot, message) => this.onCreated(actor, message),
+      log: (_slot, message) => this.log(actor, message.task, message.text),
+      blocked: () => {}, // an actor keeps its CPUs while it waits (its ids are not the pool's tasks)
+    };
   }
 
   private onCreated(actor: Actor, message: { ok: boolean; error?: ThrownInfo; start: number; end: number }): void {

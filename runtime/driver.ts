@@ -19,6 +19,7 @@ import { defaultHeapMb, WorkerConfig, WorkerSlot } from "./worker-pool";
 import { deathNotice, outOfMemory, TaskFate, whereThrown, WorkerDeath } from "./worker-death";
 import { defaultMemoryLimitMb, MemoryMonitor } from "./memory-monitor";
 import { claim, PREFETCH_WINDOW, TaskDurations } from "./prefetch";
+import { handleWorkerMessage, WorkerMessageHandlers } from "./worker-messages";
 import { TaskQueue } from "./task-queue";
 import { TimelineEvent, Timeline } from "./timeline";
 
@@ -583,64 +584,61 @@ export class Driver implements Backend {
   }
 
   private onMessage(slot: WorkerSlot, message: FromWorker): void {
-    switch (message.t) {
-      case "done":
-        for (const result of message.results) this.onResult(slot, result);
-        return;
-      case "log":
-        return this.log(slot, message.task, message.text);
-      case "submit": {
-        const fn = shippedFunction(message.fn)!;
-        try {
-          this.submit({ fn, data: message.data }, message.args, message.options, message.refs);
-          this.recordChild(slot, message.refs);
-        } catch (error) {
-          this.refuse(message.refs, error as Error);
-        }
-        return;
-      }
-      case "put":
-        this.refs.escape([message.id]);
-        this.put(message.value, message.id);
-        return;
-      case "get": {
-        // Held until the reply is built: `get`'s own pins end as it settles.
-        for (const id of message.ids) this.refs.hold(id);
-        const unpin = () => message.ids.forEach((id) => this.refs.release(id));
-        const values = this.get(message.ids, message.timeout).then(() => message.ids.map((id) => this.store.lookup(id).value));
-        void this.reply(slot, message.req, values).finally(unpin);
-        return;
-      }
-      case "wait":
-        void this.reply(slot, message.req, this.wait(message.ids, message.numReturns, message.timeout));
-        return;
-      case "cancel":
-        // Fire and forget from a task: a refused cancel has no caller to throw to, so it is
-        // printed where the task's output goes.
-        try {
-          this.cancel(message.id, message.force);
-        } catch (error) {
-          this.log(slot, slot.assigned[0] ?? -1, `${(error as Error).name}: ${(error as Error).message}`);
-        }
-        return;
-      case "blocked":
-        return this.lend(slot, message.task, message.blocked);
-      case "actor.call":
-        this.refs.escape(message.refs);
-        try {
-          this.callActor(message.actor, message.method, message.args, message.numReturns, message.refs);
-        } catch (error) {
-          this.refuse(message.refs, error as Error);
-        }
-        return;
-      case "actor.kill":
-        return this.killActor(message.actor);
-      case "actor.new":
-        this.createActor(message.actor, { fn: message.fn, data: message.data }, message.args, message.options);
-        // Its handles are the task's, out of the driver's count.
-        return this.actors.escape(message.actor);
-    }
+    handleWorkerMessage(this.workerMessages, slot, message);
   }
+
+  /** What each message of a pool worker (or a nested call from an actor) does. */
+  private readonly workerMessages: WorkerMessageHandlers = {
+    done: (slot, message) => {
+      for (const result of message.results) this.onResult(slot, result);
+    },
+    log: (slot, message) => this.log(slot, message.task, message.text),
+    submit: (slot, message) => {
+      const fn = shippedFunction(message.fn)!;
+      try {
+        this.submit({ fn, data: message.data }, message.args, message.options, message.refs);
+        this.recordChild(slot, message.refs);
+      } catch (error) {
+        this.refuse(message.refs, error as Error);
+      }
+    },
+    put: (_slot, message) => {
+      this.refs.escape([message.id]);
+      this.put(message.value, message.id);
+    },
+    get: (slot, message) => {
+      // Held until the reply is built: `get`'s own pins end as it settles.
+      for (const id of message.ids) this.refs.hold(id);
+      const unpin = () => message.ids.forEach((id) => this.refs.release(id));
+      const values = this.get(message.ids, message.timeout).then(() => message.ids.map((id) => this.store.lookup(id).value));
+      void this.reply(slot, message.req, values).finally(unpin);
+    },
+    wait: (slot, message) => void this.reply(slot, message.req, this.wait(message.ids, message.numReturns, message.timeout)),
+    cancel: (slot, message) => {
+      // Fire and forget from a task: a refused cancel has no caller to throw to, so it is
+      // printed where the task's output goes.
+      try {
+        this.cancel(message.id, message.force);
+      } catch (error) {
+        this.log(slot, slot.assigned[0] ?? -1, `${(error as Error).name}: ${(error as Error).message}`);
+      }
+    },
+    blocked: (slot, message) => this.lend(slot, message.task, message.blocked),
+    "actor.call": (_slot, message) => {
+      this.refs.escape(message.refs);
+      try {
+        this.callActor(message.actor, message.method, message.args, message.numReturns, message.refs);
+      } catch (error) {
+        this.refuse(message.refs, error as Error);
+      }
+    },
+    "actor.kill": (_slot, message) => this.killActor(message.actor),
+    "actor.new": (_slot, message) => {
+      this.createActor(message.actor, { fn: message.fn, data: message.data }, message.args, message.options);
+      // Its handles are the task's, out of the driver's count.
+      this.actors.escape(message.actor);
+    },
+  };
 
   /** Answers a task's request with the value, or with the error it failed with. */
   private reply(slot: WorkerSlot, req: number, answer: Promise<unknown>): Promise<void> {
