@@ -1,4 +1,4 @@
-// Remote functions are data (API.md sections 2 and 8), as in Ray: passed to a task as an
+// Remote functions (and actor classes) are data (API.md sections 2 and 8), as in Ray: passed to a task as an
 // argument (alone or inside a value), put, or returned by a task, they arrive as remote
 // functions that can be called. A plain function is refused, saying where it was and what
 // to send instead.
@@ -16,6 +16,15 @@ export const callsInside = ray.remote(async function callsInside(value: { fns: r
 });
 export const returnsDouble = ray.remote(() => double);
 export const returnsClosure = ray.remote(() => (x: number) => x);
+class Counter {
+  constructor(private n: number) {}
+  inc(): number {
+    return ++this.n;
+  }
+}
+export const RemoteCounter = ray.remote(Counter);
+/** Makes an actor of the actor class it is given. */
+export const makesActorOf = ray.remote(async (cls: ray.ActorClass<typeof Counter>, n: number) => ray.get(cls.remote(n).inc.remote()));
 
 describe("remote functions as data", function () {
   this.timeout(20_000);
@@ -33,6 +42,10 @@ describe("remote functions as data", function () {
     expect(await ray.get(returned.remote(5))).to.equal(10);
     const put = await ray.get(ray.put(double));
     expect(await ray.get(callsWith.remote(put, 4))).to.equal(8);
+  });
+
+  it("passes an actor class to a task, which makes an actor of it", async () => {
+    expect(await ray.get(makesActorOf.remote(RemoteCounter, 5))).to.equal(6);
   });
 
   it("refuses a plain function, saying where it was and what to send instead", async () => {
