@@ -127,8 +127,8 @@ function nameOfUserError(cause: Error, info: ThrownInfo): string {
   return info.name === info.builtin && cause.constructor.name ? cause.constructor.name : info.name;
 }
 
-/** The task error as an instance of the cause's own class, with its fields (`code`, `limit`). */
-function asUserClassError(cause: Error, message: string): Error {
+/** A task error that is an instance of the cause's own class too, with its fields (`code`, `limit`). */
+function asTaskErrorOfClass(cause: Error, message: string): Error {
   const error = Object.create(dualPrototype(Object.getPrototypeOf(cause) as object)) as Error;
   Object.assign(error, cause);
   for (const [key, value] of [["message", message], ["cause", cause]] as const) {
@@ -160,7 +160,7 @@ function taskErrorOf(info: ThrownInfo & { via: { task: string; where: string }[]
   const userClass = isOfUserClass(cause);
   const name = userClass ? nameOfUserError(cause, info) : info.name;
   const message = `${tasks.join("\n  re-threw the error of ")}\n${name}: ${info.message}`;
-  const error = (userClass ? asUserClassError(cause, message) : new (taskErrorClass(info.builtin))(message, { cause })) as RayTaskError;
+  const error = (userClass ? asTaskErrorOfClass(cause, message) : new (taskErrorClass(info.builtin))(message, { cause })) as RayTaskError;
   error.name = `RayTaskError(${name})`;
   Object.defineProperty(error, "task", { value: info.via[info.via.length - 1].task, enumerable: false });
   Object.defineProperty(error, ORIGIN, { value: info, enumerable: false });
@@ -196,12 +196,9 @@ export function errorReceived(info: ThrownInfo): Error {
  */
 export function dependencyFailed(task: string, cause: Error): Error {
   if (cause instanceof RayTaskError) return cause;
-  const error = new RayError(`${task}: an argument of it failed\n${cause.name}: ${cause.message}`, { cause });
+  const error = asTaskErrorOfClass(cause, `${task}: an argument of it failed\n${cause.name}: ${cause.message}`);
   error.name = `RayTaskError(${cause.name})`;
-  for (let cls = cause.constructor; cls !== RayError && cls !== Error && typeof cls === "function"; cls = Object.getPrototypeOf(cls)) {
-    Object.defineProperty(error, brandOf(cls), { value: true });
-  }
-  Object.defineProperty(error, brandOf(RayTaskError), { value: true });
+  error.stack = `${error.name}: ${error.message}`;
   Object.defineProperty(error, "task", { value: task, enumerable: false });
   return error;
 }
