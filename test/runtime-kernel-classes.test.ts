@@ -2,17 +2,13 @@
 // declaration: a task's error of it is its cause with its fields, its instances come back
 // as it and reach a task as it; a thrown plain object is shown as it was.
 import { expect } from "chai";
-import { sharedTestKernel, resultText } from "./support/kernel";
+import { sharedTestKernel } from "./support/kernel";
 
 describe("runtime in the kernel: classes of values and errors", function () {
   const session = sharedTestKernel();
   const run = session.run;
 
-  async function value(code: string): Promise<string | undefined> {
-    const { reply, messages } = await run(code);
-    expect(reply.content.status, JSON.stringify(reply.content)).to.equal("ok");
-    return resultText(messages);
-  }
+  const value = session.value;
 
   before(async () => {
     await value(

@@ -2,7 +2,7 @@
 // two that call each other, one passed to a task as an argument, and the printed error of a
 // task with numReturns: 0 (API.md sections 2 and 3).
 import { expect } from "chai";
-import { ofType, resultText, sharedTestKernel } from "./support/kernel";
+import { ofType, sharedTestKernel } from "./support/kernel";
 import type { Message } from "../kernel/protocol/wire";
 
 function stderrOf(messages: Message[]): string {
@@ -16,11 +16,7 @@ describe("runtime in the kernel: remote functions using themselves, and as data"
   this.timeout(60_000);
   const session = sharedTestKernel();
 
-  async function value(code: string): Promise<string | undefined> {
-    const { reply, messages } = await session.run(code);
-    expect(reply.content.status, JSON.stringify(reply.content)).to.equal("ok");
-    return resultText(messages);
-  }
+  const value = session.value;
 
   before(() => value("ray.init({ numCpus: 2 });"));
 

@@ -1,3 +1,4 @@
+import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,6 +38,12 @@ export function sharedTestKernel() {
       return running();
     },
     run: (code: string, options: ExecuteOptions = {}) => running().client.execute(code, options),
+    /** Runs a cell that must succeed; its result's text (undefined if it has none). */
+    async value(code: string): Promise<string | undefined> {
+      const { reply, messages } = await running().client.execute(code);
+      expect(reply.content.status, JSON.stringify(reply.content)).to.equal("ok");
+      return resultText(messages);
+    },
   };
 }
 
