@@ -71,6 +71,15 @@ const EPSILON = 1e-9;
 /** The pool grows to at most max(8, twice its base) workers for 0-CPU tasks (as Ray starts more workers for them). */
 const MIN_WORKER_CAP = 8;
 
+/** The refs in values a shipped function (or a remote function it uses) captured. */
+function capturedRefIds(shipment: Shipment): string[] {
+  const ids: string[] = [];
+  forEachShipment(shipment, ({ data }) => {
+    for (const item of data) if (item.kind === "value" && item.encoded.hasRefs) ids.push(...refIdsIn(item.encoded));
+  });
+  return ids;
+}
+
 export class Driver implements Backend {
   /** Who holds each object: what nothing holds any more leaves the store (ref-counts.ts). */
   readonly refs = new RefCounts((id) => this.store.free(id));
@@ -156,7 +165,8 @@ export class Driver implements Backend {
 
   submit(shipment: Shipment, args: Encoded[], options: SubmitOptions, refs?: string[], actor?: string): ObjectRef[] {
     if (this.stopped) throw new RayError("ray.shutdown() was called: call ray.init() again to submit tasks");
-    this.requireKnownRefs(args, `${options.name ?? shipment.fn.name}.remote()`, shipment);
+    const captured = capturedRefIds(shipment);
+    this.requireKnownRefs(args, captured, () => `${options.name ?? shipment.fn.name}.remote()`);
     const ids = refs ?? (options.numReturns === 1 ? [newObjectId()] : Array.from({ length: options.numReturns }, () => newObjectId()));
     const deps: string[] = [];
     for (const arg of args) {
@@ -166,7 +176,8 @@ export class Driver implements Backend {
         this.refs.hold(dep);
       } else if (arg.hasRefs) this.refs.escape(refIdsIn(arg));
     }
-    this.escapeData(shipment);
+    // Refs in values the function captured reach every worker that runs it.
+    if (captured.length > 0) this.refs.escape(captured);
     // Minted by a worker, which may keep them (ref-counts.ts).
     if (refs) this.refs.escape(refs);
     const task: Task = {
@@ -198,11 +209,10 @@ export class Driver implements Backend {
    * Refuses, before anything is queued, a ref of an earlier session among the arguments
    * (top-level or nested) or the values the function captured: the scheduler never meets one.
    */
-  private requireKnownRefs(args: Encoded[], where: string, shipment?: Shipment): void {
-    for (const arg of args) if (arg.hasRefs) this.store.requireKnown(refIdsIn(arg), where);
-    if (shipment) forEachShipment(shipment, ({ data }) => {
-      for (const item of data) if (item.kind === "value" && item.encoded.hasRefs) this.store.requireKnown(refIdsIn(item.encoded), where);
-    });
+  private requireKnownRefs(args: Encoded[], captured: string[], where: () => string): void {
+    // `where` is only made when there is a ref to check: most submissions have none.
+    for (const arg of args) if (arg.hasRefs) this.store.requireKnown(refIdsIn(arg), where());
+    if (captured.length > 0) this.store.requireKnown(captured, where());
   }
 
   /** A worker's submission refused: the refs it minted (and may hold) fail with the reason. */
@@ -212,13 +222,6 @@ export class Driver implements Backend {
       this.store.create(id);
       this.store.settle(id, { error });
     }
-  }
-
-  /** Refs in values a function captured reach every worker that runs it. */
-  private escapeData(shipment: Shipment): void {
-    forEachShipment(shipment, ({ data }) => {
-      for (const item of data) if (item.kind === "value" && item.encoded.hasRefs) this.refs.escape(refIdsIn(item.encoded));
-    });
   }
 
   private contextResource(): AsyncResource {
@@ -682,14 +685,14 @@ export class Driver implements Backend {
 
   createActor(id: string, shipment: Shipment, args: Encoded[], options: SubmitOptions): void {
     // Before the actor is recorded (submit checks again, too late for that).
-    this.requireKnownRefs(args, `${options.name ?? shipment.fn.name}.remote()`, shipment);
+    this.requireKnownRefs(args, capturedRefIds(shipment), () => `${options.name ?? shipment.fn.name}.remote()`);
     this.actors.create(id, options);
     this.submit(shipment, args, options, [], id);
   }
 
   /** `refs`: minted by the worker making the call. */
   callActor(id: string, method: string, args: Encoded[], numReturns: number, refs?: string[]): ObjectRef[] {
-    this.requireKnownRefs(args, `${method}.remote()`);
+    this.requireKnownRefs(args, [], () => `${method}.remote()`);
     return this.actors.call(id, method, args, numReturns, refs);
   }
 
