@@ -1,7 +1,7 @@
 // How a long `ray.get`'s progress looks in the cell (see runtime/progress.ts for when it is
 // shown): a bar and a line of text, shown and replaced in place through `display`, and
 // settled when the cell awaiting it is interrupted. Preload registers it with the runtime.
-import type { Progress, ProgressSink } from "../runtime/progress";
+import type { Progress, ProgressSink } from "../runtime/api/progress";
 import { DisplayHandle, hasDisplaySink } from "./display";
 import { stopWhenCellInterrupted } from "./cell-interrupts";
 

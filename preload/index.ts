@@ -8,7 +8,7 @@ export { display, DisplayHandle } from "./display";
 export { MIME_BUNDLE, MimeBundle } from "./mime";
 export { input } from "./input";
 import * as ray from "../runtime";
-import { setProgressSink } from "../runtime/progress";
+import { setProgressSink } from "../runtime/api/progress";
 import { cellProgress } from "./get-progress";
 export { ray };
 export { charts } from "./charts";

@@ -1,7 +1,7 @@
 // Python's `time`, as the lessons use it: sleep blocks the calling thread, which is
 // what makes a sleeping task occupy its worker. What wakes it early (a cancel, an
 // interrupt) is the runtime's sleep interrupt flag.
-import { sleepInterrupt } from "../runtime/sleep-interrupt";
+import { sleepInterrupt } from "../runtime/exec/sleep-interrupt";
 
 /** An interrupt from the kernel, named as Python names it: what an interrupted cell reports. */
 export class KeyboardInterrupt extends Error {

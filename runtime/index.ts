@@ -1,10 +1,12 @@
 // `import * as ray from "tsray"` (and the `ray` preloaded in every cell): API.md sections 2-4.
-export { init, shutdown, isInitialized, remote, kill, get, wait, put, cancel, nodes, clusterResources, availableResources, timeline, getWebuiUrl } from "./api";
-export type { RayContext, NodeInfo } from "./api";
-export type { InitOptions } from "./driver";
-export { ObjectRef } from "./object-ref";
-export { RemoteFunction } from "./remote-function";
-export type { RemoteOptions } from "./remote-function";
-export { exceptions } from "./errors";
-export { ActorClass, ActorHandleCore, ActorMethod } from "./actor";
-export type { ActorHandle, ActorOptions, MethodOptions } from "./actor";
+export { remote, kill, get, wait, put, cancel, nodes, clusterResources, availableResources, timeline } from "./api/ray";
+export { init, shutdown, isInitialized, getWebuiUrl } from "./api/session";
+export type { NodeInfo } from "./api/ray";
+export type { RayContext } from "./api/session";
+export type { InitOptions } from "./core/init-options";
+export { ObjectRef } from "./core/object-ref";
+export { RemoteFunction } from "./api/remote-function";
+export type { RemoteOptions } from "./api/remote-function";
+export { exceptions } from "./core/errors";
+export { ActorClass, ActorHandleCore, ActorMethod } from "./api/actor";
+export type { ActorHandle, ActorOptions, MethodOptions } from "./api/actor";

@@ -1,35 +1,63 @@
-// The architecture's import rules, checked on the sources: imports between the top-level
-// folders point one way (no folder imports a folder that imports it back), and what will
-// be the local backend (runtime/local/) is seen only from inside it. Cycles between files
-// inside runtime/ still exist: they are listed here, not yet asserted.
-import { resolve } from "node:path";
+// The architecture's import rules, checked on the sources: no import cycle between files or
+// between the top-level folders; inside runtime/ the layers import downwards only (core at
+// the bottom, the local backend at the top); and the local backend (runtime/local/) is seen
+// from outside only through its one door, the session's table of backends. And each runtime
+// module stays one idea a reader can hold: at most 300 lines.
+import { readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { expect } from "chai";
-import { cyclesOf, fileCyclesIn, folderCycles, importEdges, importsIntoFromOutside } from "./support/import-graph";
+import { cyclesOf, fileCycles, folderCycles, importEdges, importsIntoFromOutside, pathsNamedInto, subfolderOf } from "./support/import-graph";
 
 const PACKAGE_ROOT = resolve(__dirname, "../..");
 const FOLDERS = ["runtime", "kernel", "cli", "client", "preload"];
+/** runtime/'s layers, lowest first: each may import only those before it. */
+const RUNTIME_LAYERS = ["core", "shipping", "exec", "dashboard", "api", "local"].map((name) => `runtime/${name}`);
 
 describe("import cycles", () => {
   const edges = importEdges(PACKAGE_ROOT, FOLDERS);
 
   it("reads the imports of the sources (the scan sees the runtime's own imports)", () => {
-    expect(edges).to.deep.include({ from: "runtime/index.ts", to: "runtime/api.ts" });
+    expect(edges).to.deep.include({ from: "runtime/index.ts", to: "runtime/api/ray.ts" });
     expect(edges).to.deep.include({ from: "preload/index.ts", to: "runtime/index.ts" });
+    expect(edges).to.deep.include({ from: "runtime/local/backend.ts", to: "runtime/local/dispatcher.ts" });
   });
 
-  it("no cycle between the top-level folders (file-level cycles inside runtime/ are only listed)", () => {
-    const cycles = folderCycles(edges);
-    const described = cycles.map((cycle) => `${cycle.folders.join(" <-> ")}:\n    ${cycle.imports.join("\n    ")}`);
-    expect(described, `folders that import each other; make the imports between them point one way`).to.deep.equal([]);
-    const fileCycles = fileCyclesIn(edges, "runtime");
-    if (fileCycles.length > 0) {
-      console.log(`      file-level cycles inside runtime/ (not yet asserted):\n${fileCycles.map((c) => `        ${c.join(", ")}`).join("\n")}`);
-    }
+  it("no cycle between the top-level folders", () => {
+    const described = folderCycles(edges).map((cycle) => `${cycle.folders.join(" <-> ")}:\n    ${cycle.imports.join("\n    ")}`);
+    expect(described, "folders that import each other; make the imports between them point one way").to.deep.equal([]);
   });
 
-  it("nothing outside runtime/local/ imports it", () => {
+  it("no cycle between files, anywhere in runtime/, kernel/, cli/, client/, preload/", () => {
+    expect(fileCycles(edges), "files that import each other (type imports count too)").to.deep.equal([]);
+  });
+
+  it("runtime/'s layers import downwards only: core, shipping, exec, dashboard, api, local", () => {
+    const upwards = edges
+      .filter((edge) => edge.from.startsWith("runtime/") && edge.to.startsWith("runtime/"))
+      .filter((edge) => {
+        const [from, to] = [RUNTIME_LAYERS.indexOf(subfolderOf(edge.from, "runtime")), RUNTIME_LAYERS.indexOf(subfolderOf(edge.to, "runtime"))];
+        // runtime/index.ts (the package's entry) sits above every layer.
+        return from >= 0 && from !== to && (to < 0 || to > from);
+      })
+      .map((edge) => `${edge.from} -> ${edge.to}`);
+    expect(upwards, "an import from a lower layer to a higher one (or to a file outside the layers)").to.deep.equal([]);
+  });
+
+  it("nothing outside runtime/local/ imports it; only the session names it, in its table of backends", () => {
     const leaks = importsIntoFromOutside(edges, "runtime/local").map((edge) => `${edge.from} -> ${edge.to}`);
     expect(leaks, "runtime/local/ is one backend: reach it through the backend seam").to.deep.equal([]);
+    const named = pathsNamedInto(PACKAGE_ROOT, FOLDERS, "runtime/local");
+    expect(named).to.deep.equal([{ from: "runtime/api/session.ts", to: "runtime/local/index.ts" }]);
+  });
+
+  it("no runtime module is over 300 lines", () => {
+    const runtime = join(PACKAGE_ROOT, "runtime");
+    const long = readdirSync(runtime, { recursive: true, encoding: "utf8" })
+      .filter((name) => name.endsWith(".ts"))
+      .map((name) => ({ name, lines: readFileSync(join(runtime, name), "utf8").split("\n").length - 1 }))
+      .filter((file) => file.lines > 300)
+      .map((file) => `runtime/${file.name}: ${file.lines} lines`);
+    expect(long, "split the module by role").to.deep.equal([]);
   });
 
   it("the checks find what they look for (a folder cycle, a file cycle, an import into a folder from outside)", () => {
@@ -39,9 +67,12 @@ describe("import cycles", () => {
       { from: "b/z.ts", to: "a/w.ts" },
       { from: "c/v.ts", to: "a/local/u.ts" },
       { from: "a/local/t.ts", to: "a/local/u.ts" },
+      { from: "a/local/u.ts", to: "a/local/t.ts" },
     ];
     expect(folderCycles(made).map((cycle) => cycle.folders)).to.deep.equal([["a", "b"]]);
+    expect(fileCycles(made)).to.deep.equal([["a/local/t.ts", "a/local/u.ts"]]);
     expect(cyclesOf([["p", "q"], ["q", "r"], ["r", "p"], ["r", "s"]])).to.deep.equal([["p", "q", "r"]]);
     expect(importsIntoFromOutside(made, "a/local")).to.deep.equal([{ from: "c/v.ts", to: "a/local/u.ts" }]);
+    expect(subfolderOf("runtime/local/worker/main.ts", "runtime")).to.equal("runtime/local");
   });
 });

@@ -3,7 +3,7 @@
 // and instances made by another copy of the module match as well.
 import { expect } from "chai";
 import * as ray from "../runtime";
-import { makeTaskError } from "../runtime/errors";
+import { makeTaskError } from "../runtime/core/errors";
 
 const { RayError, RayTaskError, GetTimeoutError, TaskCancelledError, RayActorError, WorkerCrashedError } = ray.exceptions;
 type Exceptions = typeof ray.exceptions;
@@ -56,11 +56,11 @@ describe("ray.exceptions: instanceof", () => {
   });
 
   it("matches instances made by another copy of the module the same way", () => {
-    const file = require.resolve("../runtime/errors");
+    const file = require.resolve("../runtime/core/errors");
     const original = require.cache[file];
     delete require.cache[file];
     try {
-      const copy = require(file) as typeof import("../runtime/errors");
+      const copy = require(file) as typeof import("../runtime/core/errors");
       expect(copy.exceptions.RayError).not.to.equal(RayError);
       expectMatrix(copy.exceptions, copy.makeTaskError);
       expect(new copy.exceptions.WorkerCrashedError("exit 3")).to.be.instanceOf(WorkerCrashedError);

@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
 import { join } from "node:path";
 import { KeyboardInterrupt } from "../../preload/time";
-import { setSleepInterruptFlag } from "../../runtime/sleep-interrupt";
+import { setSleepInterruptFlag } from "../../runtime/exec/sleep-interrupt";
 import { setStopRegistry } from "../../preload/cell-interrupts";
 import { CURRENT_CELL, FLAG_SLOTS, SLEEP_FLAG } from "./interrupt-flags";
 import { currentCell, runInCell } from "./cell-context";

@@ -1,6 +1,7 @@
 // The dashboard of the running `ray.init()`: started by init (unless `dashboard: false`),
 // stopped by shutdown (and, never keeping the process alive, with the kernel).
-import type { Driver, InitOptions } from "../driver";
+import type { DriverBackend } from "../core/backend";
+import type { InitOptions } from "../core/init-options";
 import { findFreePortSync } from "./port";
 import { DashboardServer, DEFAULT_DASHBOARD_HOST, DEFAULT_DASHBOARD_PORT } from "./server";
 import { takeSnapshot } from "./state";
@@ -8,12 +9,12 @@ import { takeSnapshot } from "./state";
 let current: DashboardServer | undefined;
 
 /** Starts it; `onUrl` hears the URL now and again if the port had to change while binding. */
-export function startDashboard(driver: Driver, options: InitOptions, resources: () => Record<string, number>, onUrl: (url: string) => void): DashboardServer {
+export function startDashboard(backend: DriverBackend, options: InitOptions, onUrl: (url: string) => void): DashboardServer {
   const host = options.dashboardHost ?? DEFAULT_DASHBOARD_HOST;
   const port = options.dashboardPort ?? DEFAULT_DASHBOARD_PORT;
   if (!(Number.isInteger(port) && port >= 0 && port < 65536)) throw new RangeError(`dashboardPort must be a port number, got ${String(options.dashboardPort)}`);
   const probedPort = port === 0 ? 0 : findFreePortSync(host, port);
-  const server = new DashboardServer({ host, port, probedPort, state: () => takeSnapshot(driver, resources()) });
+  const server = new DashboardServer({ host, port, probedPort, state: () => takeSnapshot(backend) });
   current = server;
   onUrl(server.url);
   const asked = server.url;

@@ -1,7 +1,8 @@
 // The dashboard's view of the runtime: one JSON-able snapshot of the node, its workers, the
-// counts, the actors and the recent timeline, taken from the driver at most ~10 times a second.
-import type { Driver } from "../driver";
-import type { ActorSummary } from "../actors";
+// counts, the actors and the recent timeline, taken from the driver's backend (its view,
+// whichever backend it is) at most ~10 times a second.
+import type { DriverBackend } from "../core/backend";
+import type { ActorSummary } from "../core/views";
 
 /** The Gantt strip covers this many of the latest milliseconds. */
 export const TIMELINE_WINDOW_MS = 30_000;
@@ -21,12 +22,12 @@ export interface DashboardState {
   timeline: { window: number; events: [string, string, number, number, boolean][] };
 }
 
-export function takeSnapshot(driver: Driver, resources: Record<string, number>): DashboardState {
+export function takeSnapshot(backend: DriverBackend): DashboardState {
   const now = Date.now();
-  const view = driver.dashboardView();
+  const view = backend.view();
   return {
     now,
-    node: { id: driver.nodeId, address: "127.0.0.1", hostname: driver.cluster.hostname, pid: process.pid, resources, available: view.available },
+    node: { id: view.id, address: view.address, hostname: view.hostname, pid: process.pid, resources: view.resources, available: view.available },
     workers: view.workers.map((w) => ({
       id: w.index,
       state: !w.ready ? "starting" : !w.task ? "idle" : w.lending ? "waiting" : "running",
@@ -39,7 +40,7 @@ export function takeSnapshot(driver: Driver, resources: Record<string, number>):
     actors: view.actors,
     timeline: {
       window: TIMELINE_WINDOW_MS,
-      events: driver.timeline.recent(now - TIMELINE_WINDOW_MS, TIMELINE_LIMIT).map((e) => [e.thread ?? `worker ${e.worker}`, e.name, Math.round(e.start), Math.round(e.end), e.ok]),
+      events: backend.recentTasks(now - TIMELINE_WINDOW_MS, TIMELINE_LIMIT).map((e) => [e.thread ?? `worker ${e.worker}`, e.name, Math.round(e.start), Math.round(e.end), e.ok]),
     },
   };
 }

@@ -4,7 +4,7 @@
 // itself (a cell announces it) or else from the debugger. Used to find the top-level declarations a function
 // may use, and to show a task's stack frames as lines of the user's cell or file. The
 // inspector also shows the variables a function closes over: how the driver finds a
-// module's class that the module does not export (shipping/classes.ts).
+// module's class that the module does not export (core/classes.ts).
 import { Session } from "node:inspector";
 
 export interface ScriptInfo {

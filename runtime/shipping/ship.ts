@@ -9,44 +9,12 @@
 // sent as a handle to the shipment being planned: the data then refer to one another.
 // A name that resolves to none of these (a closure's local variable) is refused, by name.
 import { join } from "node:path";
-import { encode, CannotCopyError, Encoded, SHIP } from "../codec";
+import { encode, CannotCopyError, SHIP } from "../core/codec";
+import type { RemoteData, Segment, ShippedData, ShippedFunction, Shipment, Shippable } from "../core/shipment";
 import { FreeNames, freeNamesOf, topLevelDeclarations, TopLevelDeclaration } from "./free-names";
 import { closedOverFunction, FunctionOrigin, locateFunction, positionOf, ScriptInfo } from "./locate";
 import { moduleSourceOf, ModuleSource } from "./modules";
-import { idOfClass, idOfDeclaration } from "./classes";
-
-/** Maps lines of the shipped code back to where they were written. */
-export interface Segment {
-  startLine: number;
-  lineCount: number;
-  url: string;
-  line: number;
-  column: number;
-  /** Characters the shipped code puts before the source on its first line. */
-  prefix: number;
-}
-
-export interface ShippedFunction {
-  id: number;
-  name: string;
-  /** `(function (__tsray_data, __tsray_import, require, __tsray_class) { ...; return <fn>; })` */
-  code: string;
-  requireFrom: string;
-  segments: Segment[];
-}
-
-type RemoteData = { kind: "remote"; fn: ShippedFunction; data: ShippedData[]; options: unknown };
-export type ShippedData = { kind: "value"; encoded: Encoded } | RemoteData;
-
-export interface Shipment {
-  fn: ShippedFunction;
-  data: ShippedData[];
-}
-
-/** Implemented by remote functions and actor classes: how to send them along (as data a task uses, or in a value: codec.ts). */
-export interface Shippable {
-  [SHIP](): { shipment: Shipment; options: unknown };
-}
+import { idOfClass, idOfDeclaration } from "../core/classes";
 
 export class RefusedFunctionError extends TypeError {
   constructor(message: string) {
@@ -219,7 +187,7 @@ class Planner {
     }
   }
 
-  /** The worker tells its copy of a shipped class by the driver's id (shipping/classes.ts). */
+  /** The worker tells its copy of a shipped class by the driver's id (core/classes.ts). */
   private registerClass(name: string, id: number): void {
     this.emit(`__tsray_class(${id}, ${name});`);
   }
@@ -327,16 +295,4 @@ export function ship(fn: Function): Shipment {
 /** A function planned in this thread (the driver), by its id. */
 export function shippedFunction(id: number): ShippedFunction | undefined {
   return shippedById.get(id);
-}
-
-/** Calls `visit` once for the shipment and for each remote function in its data, however deep (they may refer to one another). */
-export function forEachShipment(shipment: Shipment, visit: (shipment: Shipment) => void, seen?: Set<ShippedData[]>): void {
-  visit(shipment);
-  for (const item of shipment.data) {
-    if (item.kind !== "remote") continue;
-    seen ??= new Set([shipment.data]);
-    if (seen.has(item.data)) continue;
-    seen.add(item.data);
-    forEachShipment(item, visit, seen);
-  }
 }

@@ -1,6 +1,7 @@
 // The import graph of the source folders, read from the .ts files (TypeScript's own
-// pre-parser finds every import, export-from, require and import()), and the cycles in it:
-// between top-level folders (the architecture rule) and between files (listed, to work on).
+// pre-parser finds every import, export-from, require and import()), and the cycles in it,
+// between folders and between files; and the relative paths a file names in any string
+// (a module loaded by a computed `require` is named somewhere as a path).
 import { readdirSync, readFileSync, existsSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import ts from "typescript";
@@ -99,8 +100,25 @@ export function importsIntoFromOutside(edges: ImportEdge[], folder: string): Imp
   return edges.filter((edge) => inside(edge.to) && !inside(edge.from));
 }
 
-/** The cycles between files of `folder` (e.g. "runtime"). */
-export function fileCyclesIn(edges: ImportEdge[], folder: string): string[][] {
-  const inside = (file: string) => file.startsWith(`${folder}/`);
-  return cyclesOf(edges.filter((edge) => inside(edge.from) && inside(edge.to)).map((edge) => [edge.from, edge.to]));
+/** The cycles between files. */
+export function fileCycles(edges: ImportEdge[]): string[][] {
+  return cyclesOf(edges.map((edge) => [edge.from, edge.to]));
+}
+
+/** The folder of `file` one level below `parent` ("runtime/local/x.ts" -> "runtime/local"), or the file itself when it sits in `parent`. */
+export function subfolderOf(file: string, parent: string): string {
+  return file.split("/").slice(0, parent.split("/").length + 1).join("/");
+}
+
+/** Files of `folders` outside `target` that name, in any string, a relative path to a file inside it. */
+export function pathsNamedInto(root: string, folders: string[], target: string): ImportEdge[] {
+  const found: ImportEdge[] = [];
+  for (const from of folders.flatMap((folder) => tsFilesUnder(root, folder))) {
+    if (from.startsWith(`${target}/`)) continue;
+    for (const [, specifier] of readFileSync(join(root, from), "utf8").matchAll(/["'`](\.\.?\/[^"'`]*)["'`]/g)) {
+      const to = resolveSource(root, from, specifier);
+      if (to?.startsWith(`${target}/`)) found.push({ from, to });
+    }
+  }
+  return found;
 }

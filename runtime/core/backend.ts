@@ -1,0 +1,57 @@
+// What `ray.*` calls talk to. In the thread that called `init`, the driver's backend (today
+// the local one, runtime/local/); inside a worker, a client that forwards nested calls to
+// the driver. The API and the dashboard see only these interfaces, never a backend's parts,
+// so that another backend plugs in beside the local one (the session picks it).
+import type { Encoded } from "./codec";
+import type { ObjectRef } from "./object-ref";
+import type { SubmitOptions } from "./task-options";
+import type { Shipment } from "./shipment";
+import type { NodeInfo, NodeView } from "./views";
+import type { TimelineEvent, TraceEvent } from "./timeline";
+
+export interface Backend {
+  /** Submits a task; `args` are already encoded (refused values never get here). */
+  submit(shipment: Shipment, args: Encoded[], options: SubmitOptions): ObjectRef[];
+  put(value: Encoded): ObjectRef;
+  get(ids: string[], timeout?: number): Promise<unknown[]>;
+  /** Whether each id (by position) is among those ready: true for at most numReturns of them, the first ready ones. */
+  wait(ids: string[], numReturns: number, timeout?: number): Promise<boolean[]>;
+  cancel(id: string, force: boolean): void;
+  /** Queues the creation of actor `id` (a 32-hex id its caller made). */
+  createActor(id: string, shipment: Shipment, args: Encoded[], options: SubmitOptions): void;
+  /** Queues a method call; its refs at once. */
+  callActor(id: string, method: string, args: Encoded[], numReturns: number): ObjectRef[];
+  killActor(id: string): void;
+  /** `ray.clusterResources()`: the totals of the alive nodes (synchronous, as Ray's, in tasks too). */
+  clusterResources(): Record<string, number>;
+  /** `ray.availableResources()`: what is free now. */
+  availableResources(): Record<string, number>;
+  nodes(): NodeInfo[];
+}
+
+/** The backend `init` started, in the driver: what the session, a `get`'s progress bar and the dashboard read. */
+export interface DriverBackend extends Backend {
+  readonly numCpus: number;
+  /** The line `init` prints, e.g. "a local tsray instance with 2 CPU(s) (2 worker threads)". */
+  readonly description: string;
+  /** Calls `settled` once the object is ready or failed (at once if it is). Throws for an id no longer stored. */
+  onSettled(id: string, settled: () => void): void;
+  /** Chrome trace events of the most recent tasks (`ray.timeline()`). */
+  trace(): TraceEvent[];
+  /** The tasks that ended at or after `since` (epoch ms), at most `limit` of the latest. */
+  recentTasks(since: number, limit: number): TimelineEvent[];
+  /** The nodes, their workers and actors, as the dashboard shows them. */
+  view(): NodeView;
+  shutdown(): Promise<void>;
+}
+
+let backend: Backend | undefined;
+
+/** Set by the session in the driver, and by a worker thread's main module in the worker. */
+export function setBackend(next: Backend | undefined): void {
+  backend = next;
+}
+
+export function currentBackend(): Backend | undefined {
+  return backend;
+}
