@@ -24,6 +24,13 @@ describe("runtime in the kernel", function () {
     expect(resultText(messages)).to.equal("'a/y'");
   });
 
+  it("runs tasks on workers that loaded no compiler (the kernel's own TypeScript stays in the executor)", async () => {
+    const loaded = await session.value(
+      "const heavy = ray.remote(() => Object.keys(require.cache).filter((f) => /typescript|@tslab|[\\/]tslab[\\/]/.test(f)));\nJSON.stringify(await ray.get(heavy.remote()))"
+    );
+    expect(loaded).to.equal("'[]'");
+  });
+
   it("prints a ref as ObjectRef(<56 hex>)", async () => {
     const { messages } = await run("f.remote(1)");
     expect(resultText(messages)).to.match(/^ObjectRef\([0-9a-f]{56}\)$/);

@@ -11,12 +11,12 @@ import { isMainThread } from "node:worker_threads";
 import { ACTOR_HANDLE, CannotCopyError, encode, Encoded, SHIP } from "../core/codec";
 import { setShippedKinds } from "../core/shipped-kinds";
 import { backendOrInit } from "./session";
+import { callerFile } from "./call-site";
 import { RayError } from "../core/errors";
 import { randomHex } from "../core/ids";
 import type { ObjectRef } from "../core/object-ref";
 import { TERMINATE } from "../core/task-options";
-import { checkNumCpus, RefsFor, RemoteArgs, RemoteFunction, remoteFromShipment } from "./remote-function";
-import { ship } from "../shipping/ship";
+import { checkNumCpus, RefsFor, RemoteArgs, RemoteFunction, remoteFromShipment, ship } from "./remote-function";
 import type { Shipment, Shippable } from "../core/shipment";
 
 export interface ActorOptions {
@@ -172,11 +172,14 @@ interface ShippedClassOptions {
 
 export class ActorClass<C extends Constructor = Constructor> implements Shippable {
   private readonly methods: string[];
+  /** The file `ray.remote` was called from (call-site.ts). */
+  private readonly definedIn?: string;
 
   /** `source`: the class (in the driver) or, in a worker, what the driver shipped. */
   constructor(private readonly source: C | ShippedClass, private readonly options_: ActorOptions = {}) {
     checkOptions(options_);
     this.methods = typeof source === "function" ? methodNames(source) : source.methods;
+    if (typeof source === "function" && isMainThread) this.definedIn = callerFile();
   }
 
   /** `class extends Game {}` has no name of its own: it goes by its base's. */
@@ -192,7 +195,7 @@ export class ActorClass<C extends Constructor = Constructor> implements Shippabl
       throw new RayError(`${this.name}.remote(): this actor class was made inside a task, where it cannot be created; declare it at the top level of a cell (or export it from its module) so that tasks receive it from the driver`);
     }
     const backend = backendOrInit();
-    const shipment = typeof this.source === "function" ? ship(this.source) : this.source.shipment;
+    const shipment = typeof this.source === "function" ? ship(this.source, this.definedIn) : this.source.shipment;
     const encoded = encodeArgs(args, this.name);
     const descriptor: HandleDescriptor = { id: randomHex(16), name: this.name, methods: this.methods };
     const { numCpus, resources = {} } = this.options_;
@@ -208,7 +211,7 @@ export class ActorClass<C extends Constructor = Constructor> implements Shippabl
   }
 
   [SHIP](): { shipment: Shipment; options: ShippedClassOptions } {
-    const shipment = typeof this.source === "function" ? ship(this.source) : this.source.shipment;
+    const shipment = typeof this.source === "function" ? ship(this.source, this.definedIn) : this.source.shipment;
     return { shipment, options: { actorClass: { name: this.name, methods: this.methods, options: this.options_ } } };
   }
 

@@ -5,9 +5,9 @@ import { RayError } from "../core/errors";
 import { CannotCopyError, encode, Encoded, SHIP } from "../core/codec";
 import { ObjectRef } from "../core/object-ref";
 import type { SubmitOptions } from "../core/task-options";
-import { ship } from "../shipping/ship";
 import type { Shipment, Shippable } from "../core/shipment";
 import { backendOrInit } from "./session";
+import { callerFile } from "./call-site";
 
 export interface RemoteOptions {
   /** CPUs the task holds while it runs (default 1; a whole number, or a fraction below 1). */
@@ -30,6 +30,15 @@ export type RemoteArgs<A extends unknown[]> = { [K in keyof A]: A[K] | ObjectRef
 export type MultipleRefs<R> = R extends readonly unknown[] ? { [K in keyof R]: ObjectRef<R[K]> } : ObjectRef<unknown>[];
 
 export type RefsFor<O, R> = O extends { numReturns: infer N } ? (N extends 1 ? ObjectRef<R> : N extends 0 ? undefined : MultipleRefs<R>) : ObjectRef<R>;
+
+/**
+ * Plans what a worker needs to run `fn` (shipping/ship.ts). Shipping is the driver's side:
+ * loaded at the first `.remote()` of a function made here, so that a worker thread, which
+ * is sent shipments, never loads it (nor the parser it uses).
+ */
+export function ship(fn: Function, definedIn: string | undefined): Shipment {
+  return (require("../shipping/ship") as typeof import("../shipping/ship")).ship(fn, definedIn);
+}
 
 const DEFAULTS: Required<Omit<RemoteOptions, "name" | "resources">> = { numCpus: 1, numReturns: 1, maxRetries: 3, maxCalls: 0 };
 
@@ -54,11 +63,14 @@ function checkOptions(options: RemoteOptions): void {
 export class RemoteFunction<A extends unknown[] = unknown[], R = unknown, Out = ObjectRef<R>> implements Shippable {
   private readonly options_: RemoteOptions;
   private submitOptions_?: SubmitOptions;
+  /** The file `ray.remote` was called from (call-site.ts). */
+  private readonly definedIn?: string;
 
   /** `source`: the function (in the driver) or, in a worker, what the driver shipped. */
   constructor(private readonly source: Function | Shipment, options: RemoteOptions = {}) {
     checkOptions(options);
     this.options_ = { ...options };
+    if (typeof source === "function" && isMainThread) this.definedIn = callerFile();
   }
 
   get name(): string {
@@ -104,7 +116,7 @@ export class RemoteFunction<A extends unknown[] = unknown[], R = unknown, Out = 
       // Made by code run again in a worker: the driver does not know it (see shipping/ship.ts).
       throw new RayError(`${this.name}${use}: this remote function was created inside a task, where it cannot be submitted or sent; export it from its module (or declare it in a cell) so that tasks receive it from the driver`);
     }
-    return ship(this.source);
+    return ship(this.source, this.definedIn);
   }
 
   [SHIP](): { shipment: Shipment; options: unknown } {

@@ -2,12 +2,11 @@
 // stops them, and the first `.remote()` or `put` without `init` starts one with defaults
 // (API.md section 2). The one place that knows which backends exist: each is loaded by
 // name from BACKEND_MODULES only when picked, so that worker threads, which never drive,
-// load none, and nothing else imports a backend.
+// load none, and nothing else imports a backend. The dashboard too is loaded by `init`.
 import { isMainThread } from "node:worker_threads";
 import { Backend, currentBackend, DriverBackend, setBackend } from "../core/backend";
 import { RayError } from "../core/errors";
 import type { InitOptions } from "../core/init-options";
-import { startDashboard, stopDashboard } from "../dashboard";
 
 export interface RayContext {
   nodeIpAddress: string;
@@ -26,6 +25,11 @@ interface BackendModule {
 const BACKEND_MODULES = { local: "../local" } as const;
 
 let session: { backend: DriverBackend; context: RayContext } | undefined;
+let dashboard: typeof import("../dashboard") | undefined;
+
+function dashboardModule(): typeof import("../dashboard") {
+  return (dashboard ??= require("../dashboard") as typeof import("../dashboard"));
+}
 
 function startBackend(kind: keyof typeof BACKEND_MODULES, options: InitOptions): DriverBackend {
   const module = require(BACKEND_MODULES[kind]) as BackendModule;
@@ -45,7 +49,7 @@ export function init(options: InitOptions = {}): RayContext {
   console.log(`Started ${backend.description}.`);
   if (options.dashboard !== false) {
     try {
-      const dashboard = startDashboard(backend, options, (url) => (context.webuiUrl = url));
+      const dashboard = dashboardModule().startDashboard(backend, options, (url) => (context.webuiUrl = url));
       console.log(`View the dashboard at ${dashboard.url}`);
     } catch (error) {
       // A bad dashboardPort: nothing stays started.
@@ -72,7 +76,7 @@ export async function shutdown(): Promise<void> {
   const stopping = session;
   session = undefined;
   if (stopping) setBackend(undefined);
-  await Promise.all([stopping?.backend.shutdown(), stopDashboard()]);
+  await Promise.all([stopping?.backend.shutdown(), dashboard?.stopDashboard()]);
 }
 
 export function isInitialized(): boolean {

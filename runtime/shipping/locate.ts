@@ -1,11 +1,15 @@
 // Where a function was defined: its script (a cell's `__cellN__.js`, or a module file) and
 // position, and that script's source. V8 knows ([[FunctionLocation]]); the inspector, in
 // this thread, tells us synchronously, and the script's source is known from the script
-// itself (a cell announces it) or else from the debugger. Used to find the top-level declarations a function
+// itself (a cell announces it), or from the module file it was likely defined in (read, and
+// checked against V8's location), or else from the debugger. Used to find the top-level declarations a function
 // may use, and to show a task's stack frames as lines of the user's cell or file. The
 // inspector also shows the variables a function closes over: how the driver finds a
 // module's class that the module does not export (core/classes.ts).
+import { readFileSync } from "node:fs";
 import { Session } from "node:inspector";
+import { isAbsolute } from "node:path";
+import { pathToFileURL } from "node:url";
 
 export interface ScriptInfo {
   url: string;
@@ -84,9 +88,35 @@ function scriptFromDebugger(scriptId: string): ScriptInfo {
   }
 }
 
-function scriptById(scriptId: string): ScriptInfo | undefined {
+/**
+ * The script among module files that holds `fn` where V8 says it is: the text of `fn` must
+ * span that position. Asking the debugger instead (Debugger.enable reports every script
+ * loaded) took about 30 ms at a plain program's first `.remote()`.
+ */
+function scriptFromFiles(fn: Function, location: FunctionLocation, files: (string | undefined)[]): ScriptInfo | undefined {
+  const text = Function.prototype.toString.call(fn);
+  for (const file of new Set(files)) {
+    if (!file || !isAbsolute(file)) continue;
+    let source: string;
+    try {
+      source = readFileSync(file, "utf8");
+    } catch {
+      continue;
+    }
+    const offset = offsetOf(source, location.lineNumber, location.columnNumber);
+    const start = source.lastIndexOf(text, offset);
+    if (start >= 0 && offset < start + text.length) return { url: pathToFileURL(file).href, source };
+  }
+  return undefined;
+}
+
+function scriptById(fn: Function, location: FunctionLocation, definedIn: string | undefined): ScriptInfo | undefined {
+  const { scriptId } = location;
   if (!scripts.has(scriptId)) rememberAnnounced(scriptId);
-  if (!scripts.has(scriptId)) remember(scriptId, scriptFromDebugger(scriptId));
+  if (!scripts.has(scriptId)) {
+    const found = scriptFromFiles(fn, location, [definedIn, require.main?.filename]);
+    remember(scriptId, found ?? scriptFromDebugger(scriptId));
+  }
   return scripts.get(scriptId);
 }
 
@@ -175,11 +205,12 @@ export function closedOverFunction(fn: Function, name: string): Function | undef
   }
 }
 
-export function locateFunction(fn: Function): FunctionOrigin | undefined {
+/** `definedIn`: the module file it is likely defined in (where `ray.remote` was called), tried before the debugger. */
+export function locateFunction(fn: Function, definedIn?: string): FunctionOrigin | undefined {
   try {
     const location = functionLocation(fn);
     if (!location) return undefined;
-    const script = scriptById(location.scriptId);
+    const script = scriptById(fn, location, definedIn);
     if (!script) return undefined;
     // The location is that of the parameter list; the source text starts at or before it.
     const start = script.source.lastIndexOf(fn.toString(), offsetOf(script.source, location.lineNumber, location.columnNumber));

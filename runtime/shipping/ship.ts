@@ -56,12 +56,12 @@ function asExpression(source: string): string {
   return source;
 }
 
-function analyse(fn: Function): Analysis {
+function analyse(fn: Function, definedIn?: string): Analysis {
   let analysis = analyses.get(fn);
   if (!analysis) {
     const raw = Function.prototype.toString.call(fn);
     const source = asExpression(raw);
-    const origin = source === raw ? locateFunction(fn) : undefined;
+    const origin = source === raw ? locateFunction(fn, definedIn) : undefined;
     analysis = { id: nextId++, source, origin, names: freeNamesOf(source) };
     analyses.set(fn, analysis);
   }
@@ -246,8 +246,8 @@ class Planner {
     this.emit(`const ${name} = __tsray_import(${JSON.stringify(module)});`);
   }
 
-  plan(fn: Function): Shipment {
-    const analysis = analyse(fn);
+  plan(fn: Function, definedIn?: string): Shipment {
+    const analysis = analyse(fn, definedIn);
     const context = contextOf(fn, analysis.origin);
     this.resolveNames(analysis.names, context);
     const prefix = "return (";
@@ -272,8 +272,8 @@ class Planner {
   }
 }
 
-/** What a worker needs to run `fn` now; throws RefusedFunctionError naming what cannot be sent. */
-export function ship(fn: Function): Shipment {
+/** What a worker needs to run `fn` now (`definedIn`: the file it is likely in, locate.ts); throws RefusedFunctionError naming what cannot be sent. */
+export function ship(fn: Function, definedIn?: string): Shipment {
   const known = staticShipments.get(fn) ?? inPlanning.get(fn)?.shipment;
   if (known) return known;
   const planner = new Planner(`'${fn.name || "the function"}'`);
@@ -282,7 +282,7 @@ export function ship(fn: Function): Shipment {
   inPlanning.set(fn, planning);
   inPlanningByShipment.set(planning.shipment, planning);
   try {
-    const shipment = planner.plan(fn);
+    const shipment = planner.plan(fn, definedIn);
     for (const handle of planning.handles) handle.fn = shipment.fn;
     // Only source text and globals: the same every time (and submitting is the hot path).
     if (!planner.usedValues) staticShipments.set(fn, shipment);

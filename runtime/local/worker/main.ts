@@ -10,8 +10,7 @@ import { WorkerBackend, setCurrentTask } from "./backend";
 import { setBackend } from "../../core/backend";
 import { claim } from "../prefetch";
 import { ActorRunner } from "./actor";
-// Loaded before any task: it tells the codec how remote functions and actor handles are rebuilt.
-import "../../api/actor";
+import { setShippedKinds } from "../../core/shipped-kinds";
 import { setSleepInterruptFlag } from "../../exec/sleep-interrupt";
 
 let port: MessagePort;
@@ -20,6 +19,11 @@ const queue: TaskMessage[] = [];
 let results: TaskResult[] = [];
 let running = false;
 let currentTask = -1;
+
+// Remote functions, actor classes and handles that arrive are rebuilt by the API, loaded
+// when the first one does (a thread that never meets one starts without it).
+const api = () => require("../../api/actor") as typeof import("../../api/actor");
+setShippedKinds({ shippable: (shipment, options) => api().shippableFromShipment(shipment, options), handle: (descriptor) => api().handleFrom(descriptor) });
 
 /** Results go first: the driver must know a task ended before hearing from the next one. */
 function send(message: FromWorker): void {
