@@ -9,9 +9,10 @@ import { renderTable } from "./support/table";
 import { kernelSuite } from "./kernel";
 import { runtimeSuite } from "./runtime";
 import { actorSuite } from "./actors";
+import { startupSuite } from "./startup";
 
 /** Add further runtime benchmarks here. */
-export const SUITES: BenchSuite[] = [kernelSuite, runtimeSuite, actorSuite];
+export const SUITES: BenchSuite[] = [kernelSuite, runtimeSuite, actorSuite, startupSuite];
 
 const RESULTS_DIR = resolve(__dirname, "../../bench-results");
 

@@ -18,7 +18,7 @@ import { availableParallelism, cpus, loadavg } from "node:os";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import * as ray from "../runtime";
-import { inc, probe } from "./peers/tasks";
+import { inc, probe, sleepUnits } from "./peers/tasks";
 import { PEERS, PoolUnderTest, ProbeResult } from "./peers";
 import type { BenchSuite, SuiteReport } from "./suite";
 import { formatMs, median, round } from "./support/stats";
@@ -46,9 +46,10 @@ function isTsray(pool: PoolUnderTest): pool is ReturnType<typeof tsrayPool> {
   return pool.id === "tsray";
 }
 
-function tsrayPool(): PoolUnderTest & { lastPutMs: number; waitAndGet(n: number, runs: number): Promise<WaitAndGet> } {
+export function tsrayPool(): PoolUnderTest & { lastPutMs: number; waitAndGet(n: number, runs: number): Promise<WaitAndGet> } {
   const remoteInc = ray.remote(inc);
   const remoteProbe = ray.remote(probe);
+  const remoteSleep = ray.remote(sleepUnits);
   return {
     id: "tsray",
     label: "tsray (ours)",
@@ -68,6 +69,7 @@ function tsrayPool(): PoolUnderTest & { lastPutMs: number; waitAndGet(n: number,
       this.lastPutMs = now() - before;
       return ray.get(remoteProbe.remote(ref));
     },
+    sleep: (units, unitS) => ray.get(remoteSleep.remote([units, unitS])),
     async waitAndGet(n, runs) {
       const out: WaitAndGet = { waitMs: [], getMs: [] };
       const submit = () => Array.from({ length: n }, (_, i) => remoteInc.remote(i));

@@ -18,6 +18,8 @@ export interface PoolUnderTest {
   roundTrip(x: number): Promise<number>;
   /** Sends the array to a task, which reports when (and how) it got it. */
   probe(array: Float64Array): Promise<ProbeResult>;
+  /** A task that sleeps `units` units of `unitS` s on its worker (tasks.ts); when it started (epoch ms). */
+  sleep(units: number, unitS: number): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export function piscinaPool(): PoolUnderTest {
     },
     roundTrip: (x) => pool.run(x, { name: "inc" }),
     probe: (array) => pool.run(array, { name: "probe" }),
+    sleep: (units, unitS) => pool.run([units, unitS], { name: "sleepUnits" }),
     stop: () => pool.destroy(),
   };
 }
@@ -56,6 +59,7 @@ export function workerpoolPool(): PoolUnderTest {
     },
     roundTrip: (x) => pool.exec("inc", [x]) as Promise<number>,
     probe: (array) => pool.exec("probe", [array]) as Promise<ProbeResult>,
+    sleep: (units, unitS) => pool.exec("sleepUnits", [[units, unitS]]) as Promise<number>,
     async stop() {
       await pool.terminate();
     },
@@ -65,6 +69,7 @@ export function workerpoolPool(): PoolUnderTest {
 interface ThreadsWorker {
   inc(x: number): Promise<number>;
   probe(array: Float64Array): Promise<ProbeResult>;
+  sleepUnits(pair: [number, number]): Promise<number>;
 }
 
 export function threadsPool(): PoolUnderTest {
@@ -85,6 +90,7 @@ export function threadsPool(): PoolUnderTest {
     },
     roundTrip: (x) => queue((w) => w.inc(x)),
     probe: (array) => queue((w) => w.probe(array)),
+    sleep: (units, unitS) => queue((w) => w.sleepUnits([units, unitS])),
     stop: () => pool.terminate(true),
   };
 }
@@ -94,7 +100,7 @@ export function rawPool(): PoolUnderTest {
   let workers: Worker[] = [];
   const pending = new Map<number, (value: never) => void>();
   let nextId = 0;
-  const send = <T>(kind: "inc" | "probe", arg: unknown): Promise<T> =>
+  const send = <T>(kind: "inc" | "probe" | "sleepUnits", arg: unknown): Promise<T> =>
     new Promise<T>((resolve) => {
       const id = nextId++;
       pending.set(id, resolve as (value: never) => void);
@@ -119,6 +125,7 @@ export function rawPool(): PoolUnderTest {
     },
     roundTrip: (x) => send<number>("inc", x),
     probe: (array) => send<ProbeResult>("probe", array),
+    sleep: (units, unitS) => send<number>("sleepUnits", [units, unitS]),
     async stop() {
       await Promise.all(workers.map((w) => w.terminate()));
     },

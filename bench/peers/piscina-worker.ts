@@ -1,2 +1,2 @@
 // piscina's worker: one exported function per task kind (`run(arg, { name })`).
-export { inc, probe } from "./tasks";
+export { inc, probe, sleepUnits } from "./tasks";

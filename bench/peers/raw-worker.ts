@@ -1,8 +1,10 @@
 // The hand-written baseline: one message per task and one per result, nothing else.
 import { parentPort } from "node:worker_threads";
-import { inc, probe } from "./tasks";
+import { inc, probe, sleepUnits } from "./tasks";
 
-parentPort!.on("message", (message: { id: number; kind: "inc" | "probe"; arg: never }) => {
-  const value = message.kind === "inc" ? inc(message.arg) : probe(message.arg);
+const TASKS = { inc, probe, sleepUnits } as const;
+
+parentPort!.on("message", (message: { id: number; kind: keyof typeof TASKS; arg: never }) => {
+  const value = TASKS[message.kind](message.arg);
   parentPort!.postMessage({ id: message.id, value });
 });

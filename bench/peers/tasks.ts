@@ -10,3 +10,13 @@ export function inc(x: number): number {
 export function probe(array: Float64Array): [shared: boolean, reachedAt: number, length: number] {
   return [array.buffer instanceof SharedArrayBuffer, performance.timeOrigin + performance.now(), array.length];
 }
+
+/**
+ * Holds its worker `units` units of `unitS` seconds without using a CPU, as the lesson's
+ * `time.sleep` does; returns when it started (epoch ms).
+ */
+export function sleepUnits([units, unitS]: [number, number]): number {
+  const start = performance.timeOrigin + performance.now();
+  if (units > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, units * unitS * 1000);
+  return start;
+}

@@ -1,5 +1,5 @@
 // threads.js's worker: the task functions exposed as methods.
 import { expose } from "threads/worker";
-import { inc, probe } from "./tasks";
+import { inc, probe, sleepUnits } from "./tasks";
 
-expose({ inc, probe });
+expose({ inc, probe, sleepUnits });

@@ -1,5 +1,5 @@
 // workerpool's worker: the task functions registered by name.
 import workerpool from "workerpool";
-import { inc, probe } from "./tasks";
+import { inc, probe, sleepUnits } from "./tasks";
 
-workerpool.worker({ inc, probe });
+workerpool.worker({ inc, probe, sleepUnits });

@@ -102,6 +102,7 @@ export class LocalBackend implements DriverBackend, PoolMessageTarget {
         this.dispatcher.schedule();
       },
     });
+    this.pool.waitUntilLoaded();
     trackObjectRefs((ref) => this.refs.track(ref));
     trackActorHandles({ made: (handle, id) => this.actors.handles.made(handle, id), escaped: (id) => this.actors.escape(id) });
   }

@@ -1,11 +1,15 @@
 // The pool of worker threads the tasks run on: one per CPU (at least one), kept while the
 // session lasts; extra ones start for 0-CPU tasks (up to max(8, twice the base), as Ray
 // starts more workers for them) and on CPUs lent by tasks blocked in `get`. The threads
-// keep a plain Node program alive only while tasks are pending.
+// keep a plain Node program alive only while tasks are pending. A new pool is warm: its
+// maker waits until the threads have loaded, as Ray's `init` returns once its workers are
+// up, so that a batch submitted right after `init` keeps its schedule.
 import { WorkerConfig, WorkerEvents, WorkerSlot } from "./worker-slot";
 
 /** The pool grows to at most max(8, twice its base) workers for 0-CPU tasks. */
 const MIN_WORKER_CAP = 8;
+/** The longest `init` waits for its threads to load (a machine that slow gets them later). */
+const LOAD_WAIT_MS = 3_000;
 
 export class WorkerPool {
   readonly slots: WorkerSlot[] = [];
@@ -14,9 +18,22 @@ export class WorkerPool {
   /** Tasks pending: while there are any, the threads keep the process alive. */
   private active = 0;
 
-  constructor(readonly base: number, private readonly config: WorkerConfig, private readonly events: WorkerEvents) {
+  private readonly config: WorkerConfig;
+
+  constructor(readonly base: number, config: WorkerConfig, private readonly events: WorkerEvents) {
     this.max = Math.max(MIN_WORKER_CAP, 2 * base);
+    this.config = { ...config, loaded: new Int32Array(new SharedArrayBuffer(4)) };
     for (let i = 0; i < base; i++) this.add();
+  }
+
+  /** Blocks until the base workers have loaded their code (at most LOAD_WAIT_MS). */
+  waitUntilLoaded(): void {
+    const loaded = this.config.loaded!;
+    const deadline = Date.now() + LOAD_WAIT_MS;
+    for (let seen = Atomics.load(loaded, 0); seen < this.base; seen = Atomics.load(loaded, 0)) {
+      const left = deadline - Date.now();
+      if (left <= 0 || Atomics.wait(loaded, 0, seen, left) === "timed-out") return;
+    }
   }
 
   add(): WorkerSlot {

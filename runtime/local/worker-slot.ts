@@ -50,6 +50,8 @@ export interface WorkerConfig {
   heapMb: number;
   /** What `ray.clusterResources()` and the like read inside tasks (cluster-info.ts). */
   cluster: ClusterShare;
+  /** Counts the threads that have loaded their code (the pool's: worker-pool.ts waits on it). */
+  loaded?: Int32Array;
 }
 
 export interface WorkerEvents {
@@ -85,7 +87,7 @@ export class WorkerSlot {
   start(): void {
     const { spawn, Worker, Transfer } = loadThreads();
     const worker = withoutThreadsSignalHandlers(
-      () => new Worker("./worker/main.js", { resourceLimits: { maxOldGenerationSizeMb: this.config.heapMb } } as never)
+      () => new Worker("./worker/main.js", { resourceLimits: { maxOldGenerationSizeMb: this.config.heapMb }, workerData: { loaded: this.config.loaded } } as never)
     ) as unknown as import("worker_threads").Worker;
     this.worker = worker;
     worker.on("exit", (code) => this.events.exit(this, { reason: this.terminating ? "terminated" : `exit code ${code}` }));

@@ -93,10 +93,13 @@ function scriptFromDebugger(scriptId: string): ScriptInfo {
  * span that position. Asking the debugger instead (Debugger.enable reports every script
  * loaded) took about 30 ms at a plain program's first `.remote()`.
  */
-function scriptFromFiles(fn: Function, location: FunctionLocation, files: (string | undefined)[]): ScriptInfo | undefined {
+function scriptFromFiles(fn: Function, location: FunctionLocation, files: Iterable<string | undefined>): ScriptInfo | undefined {
   const text = Function.prototype.toString.call(fn);
-  for (const file of new Set(files)) {
-    if (!file || !isAbsolute(file)) continue;
+  const tried = new Set<string>();
+  for (const file of files) {
+    if (!file || tried.has(file)) continue;
+    tried.add(file);
+    if (!isAbsolute(file)) continue;
     let source: string;
     try {
       source = readFileSync(file, "utf8");
@@ -110,11 +113,32 @@ function scriptFromFiles(fn: Function, location: FunctionLocation, files: (strin
   return undefined;
 }
 
+/** The file of a loaded CommonJS module that exports `fn` (a function `ray.remote` was given from another module). */
+function fileExporting(fn: Function): string | undefined {
+  for (const module of Object.values(require.cache)) {
+    try {
+      const exported = module?.exports as unknown;
+      if (exported === fn) return module!.filename;
+      if (exported && typeof exported === "object" && Object.values(exported).includes(fn)) return module!.filename;
+    } catch {
+      // an export whose getter throws: not this one
+    }
+  }
+  return undefined;
+}
+
+/** Where `fn` may be defined, most likely first: tried lazily, each only if the one before did not hold it. */
+function* candidateFiles(fn: Function, definedIn: string | undefined): Generator<string | undefined> {
+  yield definedIn;
+  yield require.main?.filename;
+  yield fileExporting(fn);
+}
+
 function scriptById(fn: Function, location: FunctionLocation, definedIn: string | undefined): ScriptInfo | undefined {
   const { scriptId } = location;
   if (!scripts.has(scriptId)) rememberAnnounced(scriptId);
   if (!scripts.has(scriptId)) {
-    const found = scriptFromFiles(fn, location, [definedIn, require.main?.filename]);
+    const found = scriptFromFiles(fn, location, candidateFiles(fn, definedIn));
     remember(scriptId, found ?? scriptFromDebugger(scriptId));
   }
   return scripts.get(scriptId);

@@ -1,6 +1,6 @@
 // A worker thread: started through threads.js (expose/spawn) only to receive its
 // MessagePort; tasks and results then travel on that port, in batches.
-import { MessagePort } from "node:worker_threads";
+import { MessagePort, workerData } from "node:worker_threads";
 import { expose } from "threads/worker";
 import { decode } from "../../core/codec";
 import type { FromWorker, TaskMessage, TaskResult, ToWorker } from "../protocol";
@@ -125,3 +125,10 @@ expose({
     });
   },
 });
+
+// Loaded: the pool's `init` may be waiting for it (worker-pool.ts).
+const loaded = (workerData as { loaded?: Int32Array } | undefined)?.loaded;
+if (loaded) {
+  Atomics.add(loaded, 0, 1);
+  Atomics.notify(loaded, 0);
+}
