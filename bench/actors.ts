@@ -4,8 +4,11 @@
 //                     (Ray's published 1:1 sync actor calls: 2,159/s, i.e. 463 µs a call)
 //   pipelined calls   submit PIPELINED calls to one actor at once, one `get` of all; best
 //                     of RUNS
+// The peer, measured in the same run: piscina with one thread, the same counts of tasks
+// (a task round trip against a call round trip: what a user of one would compare).
 import { cpus, loadavg } from "node:os";
 import * as ray from "../runtime";
+import { piscinaPool } from "./peers";
 import type { BenchSuite, SuiteReport } from "./suite";
 import { median, round } from "./support/stats";
 
@@ -51,24 +54,26 @@ export const actorSuite: BenchSuite = {
     } finally {
       await ray.shutdown();
     }
+    const peer = await measurePiscina();
     const sequential = median(sequentialUs);
     const pipelined = Math.max(...pipelinedPerSecond);
     const verdict = (pass: boolean) => (pass ? "PASS" : "MISS");
     log(`  sequential ${sequential.toFixed(1)} µs a call, pipelined ${Math.round(pipelined)} calls/s`);
     const report: SuiteReport = {
-      headers: ["metric", "tsray", "Ray (published)", "target", "verdict"],
+      headers: ["metric", "tsray", "piscina, 1 thread", "Ray (published)", "target", "verdict"],
       rows: [
-        [`sequential call + get, median of ${SEQUENTIAL.toLocaleString("en-US")}`, `${sequential.toFixed(1)} µs`, `${RAY_SEQUENTIAL_US} µs`, `<= ${ACTOR_TARGETS.sequentialUs} µs`, verdict(sequential <= ACTOR_TARGETS.sequentialUs)],
+        [`sequential call + get, median of ${SEQUENTIAL.toLocaleString("en-US")}`, `${sequential.toFixed(1)} µs`, `${median(peer.sequentialUs).toFixed(1)} µs (${(sequential / median(peer.sequentialUs)).toFixed(2)}x)`, `${RAY_SEQUENTIAL_US} µs`, `<= ${ACTOR_TARGETS.sequentialUs} µs`, verdict(sequential <= ACTOR_TARGETS.sequentialUs)],
         [
           `pipelined, ${PIPELINED.toLocaleString("en-US")} calls then one get`,
           `${Math.round(pipelined).toLocaleString("en-US")}/s`,
+          `${Math.round(Math.max(...peer.perSecond)).toLocaleString("en-US")}/s (${(pipelined / Math.max(...peer.perSecond)).toFixed(2)}x)`,
           "n/a",
           `>= ${ACTOR_TARGETS.pipelinedPerSecond.toLocaleString("en-US")}/s`,
           verdict(pipelined >= ACTOR_TARGETS.pipelinedPerSecond),
         ],
       ],
       notes: [
-        `one actor (its own thread) with a synchronous method; pipelined: best of ${RUNS} runs.`,
+        `one actor (its own thread) with a synchronous method; pipelined: best of ${RUNS} runs; a peer's ratio is tsray's figure over its (sequential: < 1 better; pipelined: > 1 better).`,
         `Ray's figure: its published 1:1 sync actor calls, 2,159/s.`,
         `machine: ${cpus().length} CPUs, load average ${loadavg().map((x) => x.toFixed(2)).join(" ")} at the end.`,
       ],
@@ -81,8 +86,33 @@ export const actorSuite: BenchSuite = {
         summary: { sequentialUs: round(sequential, 1), pipelinedPerSecond: round(pipelined, 0) },
         pipelinedPerSecond,
         sequentialUs,
+        piscina: peer,
       },
     };
     return report;
   },
 };
+
+/** piscina with one thread: SEQUENTIAL task round trips (median) and PIPELINED tasks at once (best of RUNS). */
+async function measurePiscina(): Promise<{ sequentialUs: number[]; perSecond: number[] }> {
+  const pool = piscinaPool();
+  await pool.start(1);
+  try {
+    for (let i = 0; i < 200; i++) await pool.roundTrip(i);
+    const sequentialUs: number[] = [];
+    for (let i = 0; i < SEQUENTIAL; i++) {
+      const start = performance.now();
+      await pool.roundTrip(i);
+      sequentialUs.push((performance.now() - start) * 1000);
+    }
+    const perSecond: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const start = performance.now();
+      await pool.tiny(PIPELINED);
+      perSecond.push(PIPELINED / ((performance.now() - start) / 1000));
+    }
+    return { sequentialUs, perSecond };
+  } finally {
+    await pool.stop();
+  }
+}

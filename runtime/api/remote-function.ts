@@ -37,8 +37,12 @@ export type RefsFor<O, R> = O extends { numReturns: infer N } ? (N extends 1 ? O
  * is sent shipments, never loads it (nor the parser it uses).
  */
 export function ship(fn: Function, definedIn: string | undefined): Shipment {
-  return (require("../shipping/ship") as typeof import("../shipping/ship")).ship(fn, definedIn);
+  // Kept: `require` resolves its path at each call, a cost on every submission.
+  shipping ??= require("../shipping/ship") as typeof import("../shipping/ship");
+  return shipping.ship(fn, definedIn);
 }
+
+let shipping: typeof import("../shipping/ship") | undefined;
 
 const DEFAULTS: Required<Omit<RemoteOptions, "name" | "resources">> = { numCpus: 1, numReturns: 1, maxRetries: 3, maxCalls: 0 };
 
