@@ -49,8 +49,8 @@ export function init(options: InitOptions = {}): RayContext {
   console.log(`Started ${backend.description}.`);
   if (options.dashboard !== false) {
     try {
-      const dashboard = dashboardModule().startDashboard(backend, options, (url) => (context.webuiUrl = url));
-      console.log(`View the dashboard at ${dashboard.url}`);
+      const server = dashboardModule().startDashboard(backend, options, (url) => (context.webuiUrl = url));
+      console.log(`View the dashboard at ${server.url}`);
     } catch (error) {
       // A bad dashboardPort: nothing stays started.
       void shutdown();

@@ -99,7 +99,7 @@ function nonReferences(node: Any): Set<unknown> {
   return skip;
 }
 
-export function freeNamesOfNode(root: Any): FreeNames {
+function freeNamesOfNode(root: Any): FreeNames {
   const free = new Set<string>();
   const exportsRefs = new Set<string>();
   const scopes: Set<string>[] = [];
