@@ -9,7 +9,7 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import * as ray from "../runtime";
-import { PEERS, PoolUnderTest } from "./peers";
+import { piscinaPool, PoolUnderTest, rawPool } from "./peers";
 import { tsrayPool } from "./runtime";
 
 export const UNIT_S = 0.25;
@@ -21,9 +21,12 @@ export const fresh = ray.remote((x: number) => x + 1);
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
 
+/** The pools startup.ts measures, by id. */
+const POOLS: Record<string, () => PoolUnderTest> = { tsray: tsrayPool, piscina: piscinaPool, raw: rawPool };
+
 function poolNamed(id: string): PoolUnderTest {
-  const make = [tsrayPool, ...PEERS].find((factory) => factory().id === id);
-  if (!make) throw new Error(`unknown pool ${id}`);
+  const make = POOLS[id];
+  if (!make) throw new Error(`unknown pool ${id} (known: ${Object.keys(POOLS).join(", ")})`);
   return make();
 }
 

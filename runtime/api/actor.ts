@@ -8,7 +8,7 @@
 // actor no handle is left of (local/actors.ts).
 import { inspect } from "node:util";
 import { isMainThread } from "node:worker_threads";
-import { ACTOR_HANDLE, CannotCopyError, encode, Encoded, SHIP } from "../core/codec";
+import { ACTOR_HANDLE, SHIP } from "../core/codec";
 import { setShippedKinds } from "../core/shipped-kinds";
 import { backendOrInit } from "./session";
 import { callerFile } from "./call-site";
@@ -16,7 +16,7 @@ import { RayError } from "../core/errors";
 import { randomHex } from "../core/ids";
 import type { ObjectRef } from "../core/object-ref";
 import { TERMINATE } from "../core/task-options";
-import { checkNumCpus, RefsFor, RemoteArgs, RemoteFunction, remoteFromShipment, ship } from "./remote-function";
+import { checkNumCpus, encodeArgs, RefsFor, RemoteArgs, RemoteFunction, remoteFromShipment, ship } from "./remote-function";
 import type { Shipment, Shippable } from "../core/shipment";
 
 export interface ActorOptions {
@@ -139,17 +139,6 @@ function methodNames(cls: Function): string[] {
     }
   }
   return [...names];
-}
-
-function encodeArgs(args: unknown[], where: string): Encoded[] {
-  return args.map((arg, i) => {
-    try {
-      return encode(arg, `argument ${i + 1}`);
-    } catch (error) {
-      if (error instanceof CannotCopyError) throw new TypeError(`${where}.remote(): ${error.message}`);
-      throw error;
-    }
-  });
 }
 
 function checkOptions(options: ActorOptions): void {

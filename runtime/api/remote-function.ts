@@ -44,6 +44,18 @@ export function ship(fn: Function, definedIn: string | undefined): Shipment {
 
 let shipping: typeof import("../shipping/ship") | undefined;
 
+/** A call's arguments encoded; one that cannot be copied is refused naming the call (`where`.remote()). */
+export function encodeArgs(args: unknown[], where: string): Encoded[] {
+  return args.map((arg, i) => {
+    try {
+      return encode(arg, `argument ${i + 1}`);
+    } catch (error) {
+      if (error instanceof CannotCopyError) throw new TypeError(`${where}.remote(): ${error.message}`);
+      throw error;
+    }
+  });
+}
+
 const DEFAULTS: Required<Omit<RemoteOptions, "name" | "resources">> = { numCpus: 1, numReturns: 1, maxRetries: 3, maxCalls: 0 };
 
 /** Ray's rule for a CPU quantity: a whole number, or a fraction below 1 to 0.0001 at most. */
@@ -85,14 +97,7 @@ export class RemoteFunction<A extends unknown[] = unknown[], R = unknown, Out = 
   remote(...args: RemoteArgs<A>): Out {
     const backend = backendOrInit();
     const shipment = this.shipment(".remote()");
-    const encoded: Encoded[] = args.map((arg, i) => {
-      try {
-        return encode(arg, `argument ${i + 1}`);
-      } catch (error) {
-        if (error instanceof CannotCopyError) throw new TypeError(`${this.name}.remote(): ${error.message}`);
-        throw error;
-      }
-    });
+    const encoded = encodeArgs(args, this.name);
     const options = this.submitOptions();
     const refs = backend.submit(shipment, encoded, options);
     if (options.numReturns === 0) return undefined as Out;

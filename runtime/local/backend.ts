@@ -86,7 +86,7 @@ export class LocalBackend implements DriverBackend, PoolMessageTarget {
     });
     const finish = (task: Task, outcome: Outcome) => this.finish(task, outcome);
     this.exits = new WorkerExits(this.tasks, this.pool, this.dispatcher, this.ledger, heapMb, { finish, stopped: () => this.stopped });
-    this.submitter = new Submitter(this.store, this.refs, this.resolver, this.tasks, this.dispatcher, this.pool);
+    this.submitter = new Submitter(this.store, this.refs, this.resolver, this.tasks, this.dispatcher, this.pool, () => this.stopped);
     this.cancellation = new Cancellation(this.tasks, this.dispatcher, this.pool, this.exits, finish);
     this.memoryMonitor = new MemoryMonitor(memoryLimitMb, (usedMb) => this.exits.stopNewestTask(usedMb, memoryLimitMb));
     this.actors = new ActorTable({
@@ -194,7 +194,7 @@ export class LocalBackend implements DriverBackend, PoolMessageTarget {
   }
 
   async shutdown(): Promise<void> {
-    this.stopped = this.submitter.stopped = true;
+    this.stopped = true;
     this.dispatcher.stop();
     this.memoryMonitor.stop();
     trackObjectRefs(undefined);

@@ -28,20 +28,20 @@ export function capturedRefIds(shipment: Shipment): string[] {
 }
 
 export class Submitter {
-  stopped = false;
-
   constructor(
     private readonly store: ObjectStore,
     private readonly refs: RefCounts,
     private readonly resolver: DependencyResolver,
     private readonly tasks: TaskTable,
     private readonly dispatcher: Dispatcher,
-    private readonly pool: WorkerPool
+    private readonly pool: WorkerPool,
+    /** `ray.shutdown()` was called: nothing more is taken. */
+    private readonly stopped: () => boolean
   ) {}
 
   /** `refs`: minted by the worker submitting it; `actor`: the creation of that actor. */
   submit(shipment: Shipment, args: Encoded[], options: SubmitOptions, refs?: string[], actor?: string): ObjectRef[] {
-    if (this.stopped) throw new RayError("ray.shutdown() was called: call ray.init() again to submit tasks");
+    if (this.stopped()) throw new RayError("ray.shutdown() was called: call ray.init() again to submit tasks");
     const captured = capturedRefIds(shipment);
     this.requireKnownRefs(args, captured, () => `${options.name ?? shipment.fn.name}.remote()`);
     const ids = refs ?? (options.numReturns === 1 ? [newObjectId()] : Array.from({ length: options.numReturns }, () => newObjectId()));

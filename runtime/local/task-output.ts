@@ -12,10 +12,14 @@ export function submittingContext(): AsyncResource {
   return latest.resource!;
 }
 
-/** Writes `text` on stdout, every line after `prefix`, in `context` when there is one. */
-export function printPrefixed(context: AsyncResource | undefined, prefix: string, text: string): void {
-  const lines = text.replace(/\n$/, "").split("\n").map((line) => prefix + line).join("\n") + "\n";
-  const print = () => process.stdout.write(lines);
+/** Writes `text` on `stream` in `context` (the cell that submitted), or plainly without one. */
+export function printIn(context: AsyncResource | undefined, stream: NodeJS.WriteStream, text: string): void {
+  const print = () => stream.write(text);
   if (context) context.runInAsyncScope(print);
   else print();
+}
+
+/** Writes `text` on stdout, every line after `prefix`, in `context` when there is one. */
+export function printPrefixed(context: AsyncResource | undefined, prefix: string, text: string): void {
+  printIn(context, process.stdout, text.replace(/\n$/, "").split("\n").map((line) => prefix + line).join("\n") + "\n");
 }

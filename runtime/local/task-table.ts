@@ -6,6 +6,7 @@ import type { ObjectStore } from "./object-store";
 import type { RefCounts } from "./ref-counts";
 import type { DependencyResolver } from "./dependencies";
 import { Outcome, settleRefs } from "./outcome";
+import { printIn } from "./task-output";
 import { qualifiedName, Task } from "./task";
 
 export class TaskTable {
@@ -84,7 +85,7 @@ export class TaskTable {
   /** A task with numReturns: 0 has no ref to get its error from: as Ray, print it rather than lose it. */
   private reportUnheld(task: Task, error: Error): void {
     const text = `Unhandled error of ${qualifiedName(task)} (numReturns: 0, no ref to get it from): ${error.stack ?? error.message}\n`;
-    task.context.runInAsyncScope(() => process.stderr.write(text));
+    printIn(task.context, process.stderr, text);
   }
 
   /** `ray.shutdown()`: every task left fails with `error`. */

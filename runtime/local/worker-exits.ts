@@ -10,6 +10,7 @@ import type { ResourceLedger } from "./resources";
 import type { Outcome } from "./outcome";
 import { qualifiedName, Task, unassign } from "./task";
 import type { TaskTable } from "./task-table";
+import { printIn } from "./task-output";
 import { deathNotice, outOfMemory, TaskFate, whereThrown, WorkerDeath } from "./worker-death";
 import type { WorkerPool } from "./worker-pool";
 import type { WorkerSlot } from "./worker-slot";
@@ -76,11 +77,7 @@ export class WorkerExits {
   /** On stderr, in the cell that submitted the task running on it (or the latest one it ran), as Ray prints worker deaths. */
   private announceDeath(slot: WorkerSlot, death: WorkerDeath, fates: TaskFate[], running: Task | undefined, replaced: boolean): void {
     const where = death.error?.stack ? whereThrown(death.error.stack, shippedFunction) : undefined;
-    const line = deathNotice(slot.index, death, fates, where, replaced);
-    const context = running?.context ?? slot.lastContext;
-    const print = () => process.stderr.write(line);
-    if (context) context.runInAsyncScope(print);
-    else print();
+    printIn(running?.context ?? slot.lastContext, process.stderr, deathNotice(slot.index, death, fates, where, replaced));
   }
 
   /** The memory monitor's choice, as Ray's: the task started last loses the least work. */

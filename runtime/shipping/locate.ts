@@ -113,16 +113,16 @@ function scriptFromFiles(fn: Function, location: FunctionLocation, files: Iterab
   return undefined;
 }
 
-/** The file of a loaded CommonJS module that exports `fn` (a function `ray.remote` was given from another module). */
+/**
+ * The file of a loaded CommonJS module that exports `fn` (a function `ray.remote` was given
+ * from another module). Only data properties are read: a module's getters are not called.
+ */
 function fileExporting(fn: Function): string | undefined {
   for (const module of Object.values(require.cache)) {
-    try {
-      const exported = module?.exports as unknown;
-      if (exported === fn) return module!.filename;
-      if (exported && typeof exported === "object" && Object.values(exported).includes(fn)) return module!.filename;
-    } catch {
-      // an export whose getter throws: not this one
-    }
+    const exported = module?.exports as unknown;
+    if (exported === fn) return module!.filename;
+    if (exported === null || typeof exported !== "object") continue;
+    for (const descriptor of Object.values(Object.getOwnPropertyDescriptors(exported))) if (descriptor.value === fn) return module!.filename;
   }
   return undefined;
 }

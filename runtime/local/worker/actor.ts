@@ -3,17 +3,14 @@
 // call's claim cell is claimed before it runs: one the driver took back (cancelled) is skipped.
 // Results go back in batches (when no call is left, and at least every millisecond); a
 // failed call's at once.
-import { decode, Encoded } from "../../core/codec";
-import type { ThrownInfo } from "../../core/errors";
+import { decode } from "../../core/codec";
 import { ActorCallMessage, FromWorker, TaskResult, ToWorker } from "../protocol";
 import { TERMINATE } from "../../core/task-options";
-import type { ShippedData, ShippedFunction } from "../../core/shipment";
+import { functionFor } from "../../exec/shipped-code";
+import { outputs, thrownInfo } from "../../exec/outcome";
 
-/** What the thread's main module lends: loading shipped code, error and result encoding. */
+/** What the thread's main module lends: its port, the call whose output it captures, the claim cells. */
 export interface ActorThread {
-  load(fn: ShippedFunction, data: ShippedData[]): Function;
-  thrown(error: unknown, fnId: number): ThrownInfo;
-  outputs(value: unknown, numReturns: number): Encoded[];
   post(message: FromWorker): void;
   /** The call whose console output is being captured. */
   setCurrent(call: number): void;
@@ -45,12 +42,12 @@ export class ActorRunner {
     const start = now();
     this.fnId = message.fn.id;
     try {
-      const Cls = this.thread.load(message.fn, message.data) as new (...args: unknown[]) => Record<string, unknown>;
+      const Cls = functionFor(message) as new (...args: unknown[]) => Record<string, unknown>;
       this.instance = new Cls(...message.args.map(decode));
       this.thread.post({ t: "actor.ready", ok: true, start, end: now() });
     } catch (error) {
       this.ended = true;
-      this.thread.post({ t: "actor.ready", ok: false, error: this.thread.thrown(error, this.fnId), start, end: now() });
+      this.thread.post({ t: "actor.ready", ok: false, error: thrownInfo(error, this.fnId), start, end: now() });
     }
   }
 
@@ -102,14 +99,14 @@ export class ActorRunner {
 
   private result(call: ActorCallMessage, start: number, value: unknown): TaskResult {
     try {
-      return { task: call.call, ok: true, values: this.thread.outputs(value, call.numReturns), start, end: now() };
+      return { task: call.call, ok: true, values: outputs(value, call.numReturns), start, end: now() };
     } catch (error) {
       return this.failure(call, start, error);
     }
   }
 
   private failure(call: ActorCallMessage, start: number, error: unknown): TaskResult {
-    return { task: call.call, ok: false, error: this.thread.thrown(error, this.fnId), start, end: now() };
+    return { task: call.call, ok: false, error: thrownInfo(error, this.fnId), start, end: now() };
   }
 
   private flush(): void {

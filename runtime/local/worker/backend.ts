@@ -12,12 +12,6 @@ import type { Shipment } from "../../core/shipment";
 import type { NodeInfo } from "../../core/views";
 import { availableResourcesOf, ClusterShare, clusterResourcesOf, nodesOf } from "../cluster-info";
 
-let currentTask = -1;
-
-export function setCurrentTask(task: number): void {
-  currentTask = task;
-}
-
 export class WorkerBackend implements Backend {
   private nextRequest = 0;
   private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
@@ -25,7 +19,8 @@ export class WorkerBackend implements Backend {
   /** The driver's resources, sent once at the worker's start (cluster-info.ts). */
   cluster?: ClusterShare;
 
-  constructor(private readonly send: (message: FromWorker) => void) {}
+  /** `currentTask`: the task (or actor call) running in this thread, whose CPU a blocking request lends. */
+  constructor(private readonly send: (message: FromWorker) => void, private readonly currentTask: () => number) {}
 
   submit(shipment: Shipment, args: Encoded[], options: SubmitOptions): ObjectRef[] {
     const refs = Array.from({ length: options.numReturns }, () => newObjectId());
@@ -40,7 +35,7 @@ export class WorkerBackend implements Backend {
   }
 
   private async request(message: FromWorker & { req: number }): Promise<unknown> {
-    const task = currentTask;
+    const task = this.currentTask();
     this.send({ t: "blocked", task, blocked: true });
     try {
       return await new Promise((resolve, reject) => {

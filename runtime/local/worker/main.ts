@@ -6,7 +6,7 @@ import { decode } from "../../core/codec";
 import type { FromWorker, TaskMessage, TaskResult, ToWorker } from "../protocol";
 import { functionFor } from "../../exec/shipped-code";
 import { outputs, thrownInfo } from "../../exec/outcome";
-import { WorkerBackend, setCurrentTask } from "./backend";
+import { WorkerBackend } from "./backend";
 import { setBackend } from "../../core/backend";
 import { claim } from "../prefetch";
 import { ActorRunner } from "./actor";
@@ -22,7 +22,9 @@ let currentTask = -1;
 
 // Remote functions, actor classes and handles that arrive are rebuilt by the API, loaded
 // when the first one does (a thread that never meets one starts without it).
-const api = () => require("../../api/actor") as typeof import("../../api/actor");
+let apiModule: typeof import("../../api/actor") | undefined;
+// Kept: `require` resolves its path at each call.
+const api = () => (apiModule ??= require("../../api/actor") as typeof import("../../api/actor"));
 setShippedKinds({ shippable: (shipment, options) => api().shippableFromShipment(shipment, options), handle: (descriptor) => api().handleFrom(descriptor) });
 
 /** Results go first: the driver must know a task ended before hearing from the next one. */
@@ -44,7 +46,6 @@ async function runTask(task: TaskMessage): Promise<TaskResult> {
   const start = now();
   const fnId = typeof task.fn === "number" ? task.fn : task.fn.id;
   currentTask = task.task;
-  setCurrentTask(task.task);
   try {
     const fn = functionFor(task);
     let value = fn(...task.args.map(decode));
@@ -100,7 +101,7 @@ expose({
     uncaughtErrorsEndTheWorker();
     port = channel;
     captureOutput();
-    const backend = new WorkerBackend(send);
+    const backend = new WorkerBackend(send, () => currentTask);
     setBackend(backend);
     // Made only in an actor's own thread (never a pool worker), at its first message.
     let actor: ActorRunner | undefined;
@@ -113,9 +114,6 @@ expose({
       else if (message.t === "cluster") backend.cluster = message.cluster;
       else if (message.t === "actor.create" || message.t === "actor.calls") {
         actor ??= new ActorRunner({
-          load: (fn, data) => functionFor({ fn, data }),
-          thrown: thrownInfo,
-          outputs,
           post: send,
           setCurrent: (call) => (currentTask = call),
           claim: (cell, call) => claim(claims, cell, call),
