@@ -19,4 +19,11 @@ describe("kernel: earlier cells' variables in shorthand properties", function ()
     expect(await valueOf("({ low, high } = { low: 5, high: 6 });\n[low, high]")).to.deep.equal([5, 6]);
     expect(await valueOf("({ low = 9 } = {} as { low?: number });\nlow")).to.equal(9);
   });
+
+  // TypeScript keys such a name with a third underscore; tslab used to export that key,
+  // and the cell failed with "Cannot find name '___a'".
+  it("declares names that start with two underscores, for the cell and the next", async () => {
+    expect(await valueOf("const __hidden = 4, ___three = 3;\n__hidden + ___three")).to.equal(7);
+    expect(await valueOf("__hidden * ___three")).to.equal(12);
+  });
 });

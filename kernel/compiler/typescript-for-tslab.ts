@@ -21,7 +21,7 @@ import type * as TS from "typescript";
 import { CommonJsInOneEmit } from "./commonjs-in-one-emit";
 import { expandShorthandOfEarlierNames } from "./earlier-names-in-shorthand";
 import { printerCopyingEarlierDeclarations } from "./earlier-declarations-printer";
-import { TypeScriptInternals, internalsOf, sourceFileInternalsOf } from "./typescript-internals";
+import { internalsOf, sourceFileInternalsOf } from "./typescript-internals";
 
 /** What tslab's converter calls on the builder, beyond TypeScript's public typings. */
 interface TslabBuilder extends TS.BuilderProgram {
@@ -79,8 +79,19 @@ export class CellConversions {
 /** Builders that answer with a cell parsed alone, over the real builder they stand for. */
 const namesOnly = new WeakMap<TS.BuilderProgram, TS.BuilderProgram>();
 
+/**
+ * The cell as tslab reads its names: tslab writes the keys of the symbol table into its
+ * `export { ... }` as they are, but TypeScript keys a name that starts with two
+ * underscores with one more (`__a` is `___a`), which then names nothing. This view keys
+ * them as written; only tslab's names-reading looks at it.
+ */
+function withNamesAsWritten(ts: typeof TS, cell: TS.SourceFile, locals: TS.SymbolTable): TS.SourceFile {
+  const asWritten = new Map([...locals].map(([key, symbol]) => [ts.unescapeLeadingUnderscores(key), symbol]));
+  return Object.create(cell, { locals: { value: asWritten } }) as TS.SourceFile;
+}
+
 function namesOnlyBuilder(
-  internals: TypeScriptInternals,
+  ts: typeof TS,
   previous: TS.BuilderProgram,
   cellName: string,
   options: TS.CompilerOptions,
@@ -88,10 +99,12 @@ function namesOnlyBuilder(
 ): TS.BuilderProgram | undefined {
   const cell = host.getSourceFile(cellName, options.target ?? 1);
   if (!cell) return undefined;
-  internals.bindSourceFile(cell, options);
-  if (!sourceFileInternalsOf(cell).locals?.size) return undefined;
+  internalsOf(ts).bindSourceFile(cell, options);
+  const locals = sourceFileInternalsOf(cell).locals;
+  if (!locals?.size) return undefined;
+  const namesView = withNamesAsWritten(ts, cell, locals);
   const builder = Object.create(previous) as TS.BuilderProgram;
-  builder.getSourceFile = (name) => (name === cell.fileName ? cell : previous.getSourceFile(name));
+  builder.getSourceFile = (name) => (name === cell.fileName ? namesView : previous.getSourceFile(name));
   namesOnly.set(builder, previous);
   return builder;
 }
@@ -108,7 +121,7 @@ function plainBuilderFactory(
     const previous = oldBuilder && (namesOnly.get(oldBuilder) ?? oldBuilder);
     const cellName = rootNames?.find((name) => !name.endsWith(".d.ts"));
     if (conversions.takeFirstRebuild() && previous && cellName && options && host) {
-      const builder = namesOnlyBuilder(internals, previous, cellName, options, host);
+      const builder = namesOnlyBuilder(ts, previous, cellName, options, host);
       if (builder) return builder;
     }
     const builder = ts.createAbstractBuilder(rootNames, options, host, previous, configDiagnostics, references);
