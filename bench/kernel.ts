@@ -125,18 +125,30 @@ function treeCpuMs(pid: number | undefined): number {
   return (ticks * 1000) / CLOCK_TICKS;
 }
 
-/** Resident memory (MB) of the process and its descendants. */
-function treeRssMb(pid: number | undefined): number {
-  let kb = 0;
+interface TreeMemory {
+  /** Resident memory (MB) summed over the tree: pages two processes share count twice. */
+  rssMb: number;
+  /**
+   * Proportional set size (MB) summed over the tree: a shared page counts once, split
+   * between its processes (tsray's kernel and executor share Node's binary and libraries).
+   */
+  pssMb: number;
+}
+
+/** Memory of the process and its descendants, from /proc/PID/smaps_rollup. */
+function treeMemory(pid: number | undefined): TreeMemory {
+  let rssKb = 0;
+  let pssKb = 0;
   for (const member of treeOf(pid)) {
     try {
-      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${member}/status`, "utf8"));
-      if (match) kb += Number(match[1]);
+      const rollup = readFileSync(`/proc/${member}/smaps_rollup`, "utf8");
+      rssKb += Number(/^Rss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0);
+      pssKb += Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0);
     } catch {
       // gone or no /proc
     }
   }
-  return kb / 1024;
+  return { rssMb: rssKb / 1024, pssMb: pssKb / 1024 };
 }
 
 // ---- starting and stopping a kernel ------------------------------------------------------
@@ -244,7 +256,7 @@ async function startKernel(spec: KernelSpec, scratch: string, cwd: string): Prom
     if (exchange.reply.content.status !== "ok" || text !== "2") {
       throw new Error(`1+1 gave ${JSON.stringify(text)} (${exchange.reply.content.status}): ${JSON.stringify(exchange.messages.map((m) => m.content))}`);
     }
-    const timing = { listenMs, readyMs, firstResultMs, firstIdleMs, probes, cpuMs: treeCpuMs(child.pid), rssMb: treeRssMb(child.pid) };
+    const timing = { listenMs, readyMs, firstResultMs, firstIdleMs, probes, cpuMs: treeCpuMs(child.pid), rssMb: treeMemory(child.pid).rssMb };
     return { spec, child, client, timing, died, stderrTail: () => stderr, stop };
   } catch (error) {
     await stop();
@@ -267,7 +279,7 @@ interface CellSeries {
   /** CPU of the kernel's process tree per cell, averaged over the series */
   cpuMsPerCell: number;
   rssMbBefore: number;
-  rssMbAfter: number;
+  after: TreeMemory;
 }
 
 async function runCells(kernel: RunningKernel, log: (line: string) => void): Promise<CellSeries> {
@@ -275,7 +287,7 @@ async function runCells(kernel: RunningKernel, log: (line: string) => void): Pro
   const progress = Math.max(1, Math.floor(CELLS / 4));
   const roundTripsMs: number[] = [];
   const lostCells: CellSeries["lostCells"] = [];
-  const rssMbBefore = treeRssMb(child.pid);
+  const rssMbBefore = treeMemory(child.pid).rssMb;
   const cpuBefore = treeCpuMs(child.pid);
   for (let i = 1; i <= CELLS; i++) {
     const t = performance.now();
@@ -315,7 +327,7 @@ async function runCells(kernel: RunningKernel, log: (line: string) => void): Pro
     max: summary.max,
     cpuMsPerCell,
     rssMbBefore,
-    rssMbAfter: treeRssMb(child.pid),
+    after: treeMemory(child.pid),
   };
 }
 
@@ -478,7 +490,8 @@ function report(results: KernelResult[]): SuiteReport {
       noRatio: true,
     },
     { name: "  per-cell: CPU of kernel tree", pick: (r) => r.cells?.cpuMsPerCell },
-    { name: `  RSS after ${CELLS} cells`, pick: (r) => r.cells?.rssMbAfter, format: mb },
+    { name: `  RSS after ${CELLS} cells`, pick: (r) => r.cells?.after.rssMb, format: mb },
+    { name: `  PSS after ${CELLS} cells`, pick: (r) => r.cells?.after.pssMb, format: mb },
   ];
 
   const [tslab, ipython] = [byId("tslab"), byId("ipython")];
@@ -502,7 +515,7 @@ function report(results: KernelResult[]): SuiteReport {
     `  the client connects once the ports listen (read from /proc) and sends kernel_info every ${PROBE_INTERVAL_MS} ms until one exchange completes.`,
     "per-cell: execute_request sent -> its execute_reply and idle status received, cells run one after another in one fresh kernel.",
     `growth: PASS if last-${EDGE} median <= max(first-${EDGE} median x ${TARGETS.growthFactor}, first-${EDGE} median + ${TARGETS.growthSlackMs} ms).`,
-    "CPU and RSS are summed over the kernel's process tree (tsray: kernel + executor process).",
+    "CPU, RSS and PSS are summed over the kernel's process tree (tsray: kernel + executor process); RSS counts the pages they share twice, PSS once.",
     `machine: ${cpus().length} CPUs, load average ${loadavg().map((x) => x.toFixed(2)).join(" ")} at the end (other work on the machine skews every column alike).`,
     ...results.flatMap((r) =>
       (r.cells?.lostCells ?? []).map((lost) => `${r.id} lost cell ${lost.cell} (left out of the statistics): ${lost.detail.split("\n")[0].slice(0, 300)}`)
