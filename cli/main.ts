@@ -50,5 +50,24 @@ export function main(argv: string[]): void {
     .description("open the lessons in JupyterLab or Notebook with the tsray kernel (or run the first in the terminal)")
     .option("--no-browser", "start the server without opening a browser")
     .action((opts) => import("./lab").then(({ labCommand }) => labCommand(opts)).catch(fail));
+  program
+    .command("start")
+    .description("start a cluster on this machine (--head: its Redis and a node), or a node that joins one (--address)")
+    .option("--head", "start the head: a Redis server with a fresh password, and a node")
+    .option("--address <url>", "join the cluster at redis://:PASSWORD@HOST:PORT, as `tsray start --head` printed it (default: TSRAY_ADDRESS)")
+    .option("--port <port>", "the head's Redis port (default 6379)")
+    .option("--bind <addr>", "the address the head's Redis listens on (default 127.0.0.1; 0.0.0.0 for other machines)")
+    .option("--num-cpus <n>", "the CPUs this node offers (default: this machine's)")
+    .option("--resources <json>", 'other resources this node offers, as JSON: \'{"GPU": 1}\'')
+    .action((opts) => import("./start").then(({ startCommand }) => startCommand(opts)).catch(fail));
+  program
+    .command("status")
+    .description("list the cluster's nodes and their resources")
+    .option("--address <url>", 'the cluster (default: TSRAY_ADDRESS, or "auto": the one started on this machine)')
+    .action((opts) => import("./status").then(({ statusCommand }) => statusCommand(opts)).catch(fail));
+  program
+    .command("stop")
+    .description("stop what `tsray start` started on this machine")
+    .action(() => import("./stop").then(({ stopCommand }) => stopCommand()).catch(fail));
   program.parseAsync(argv).catch(fail);
 }

@@ -1,6 +1,6 @@
 // The backend contract (support/backend-contract.ts) run against the local backend: one
-// machine, workers as threads of this process, picked by `ray.init({ numCpus })`. The
-// cluster backend's file will run the same suite with its own start and stop.
+// machine, workers as threads of this process, picked by `ray.init({ numCpus })`.
+// backend-contract-cluster.test.ts runs the same suite on a cluster.
 import { readdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import * as ray from "../runtime";
@@ -12,12 +12,13 @@ let threadsBefore = 0;
 
 describeBackendContract({
   name: "local",
-  start: async ({ numCpus, resources }) => {
+  capacity: { numCpus: 2, resources: { widget: 1 } },
+  start: async () => {
     if (!ray.isInitialized() && threadsBefore === 0) {
       await readFile(__filename); // libuv's thread pool starts on first use: before counting
       threadsBefore = threads();
     }
-    ray.init({ numCpus, resources, dashboard: false });
+    ray.init({ numCpus: 2, resources: { widget: 1 }, dashboard: false });
   },
   stop: () => ray.shutdown(),
   ...(process.platform === "linux" ? { liveWorkers: () => Math.max(0, threads() - threadsBefore) } : {}),

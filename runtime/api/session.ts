@@ -21,8 +21,14 @@ interface BackendModule {
   startBackend(options: InitOptions): DriverBackend;
 }
 
-/** The backends `init` can start, by name (today one: the local, single-machine one). */
-const BACKEND_MODULES = { local: "../local" } as const;
+/** The backends `init` can start, by name: the local, single-machine one, and a connection to a cluster. */
+const BACKEND_MODULES = { local: "../local", cluster: "../cluster" } as const;
+
+/** An address (or TSRAY_ADDRESS, as Ray's RAY_ADDRESS) means a cluster; "local" a local instance. */
+function backendFor(options: InitOptions): keyof typeof BACKEND_MODULES {
+  const address = options.address ?? process.env.TSRAY_ADDRESS;
+  return address === undefined || address === "local" ? "local" : "cluster";
+}
 
 let session: { backend: DriverBackend; context: RayContext } | undefined;
 let dashboard: typeof import("../dashboard") | undefined;
@@ -42,7 +48,7 @@ export function init(options: InitOptions = {}): RayContext {
     if (options.ignoreReinitError) return session.context;
     throw new RayError("Maybe you called ray.init twice by accident? This error can be suppressed by passing in 'ignoreReinitError: true' or by calling 'ray.shutdown()' prior to 'ray.init()'.");
   }
-  const backend = startBackend("local", options);
+  const backend = startBackend(backendFor(options), options);
   const context = newContext(backend);
   session = { backend, context };
   setBackend(backend);
@@ -70,6 +76,11 @@ function newContext(backend: DriverBackend): RayContext {
     toString: (): string => `RayContext(numCpus=${backend.numCpus}, nodeIpAddress=127.0.0.1${context.webuiUrl ? `, webuiUrl=${context.webuiUrl}` : ""})`,
   };
   return context;
+}
+
+/** The backend `init` started in this thread, if any (a node agent drives its own). */
+export function startedBackend(): DriverBackend | undefined {
+  return session?.backend;
 }
 
 export async function shutdown(): Promise<void> {

@@ -34,6 +34,10 @@ export interface DriverBackend extends Backend {
   readonly numCpus: number;
   /** The line `init` prints, e.g. "a local tsray instance with 2 CPU(s) (2 worker threads)". */
   readonly description: string;
+  /** As `get`, the values left as stored (a node agent passes them on without decoding them). */
+  getEncoded(ids: string[], timeout?: number): Promise<Encoded[]>;
+  /** As `put`, under an id given by whoever made the ref (a node agent storing a cluster's object). */
+  put(value: Encoded, id?: string): ObjectRef;
   /** Calls `settled` once the object is ready or failed (at once if it is). Throws for an id no longer stored. */
   onSettled(id: string, settled: () => void): void;
   /** Chrome trace events of the most recent tasks (`ray.timeline()`). */

@@ -203,4 +203,12 @@ export function dependencyFailed(task: string, cause: Error): Error {
   return error;
 }
 
+/** A ref used after the session that made it ended (`where`: "ray.get()", "f.remote()"...). */
+export function earlierSessionError(id: string, where: string): RayError {
+  return new RayError(
+    `${where}: ObjectRef(${id}) belongs to an earlier session: it was made before ray.shutdown(), and its object ended with that session. ` +
+      "Make it again in this session (run its task or ray.put its value again after ray.init()) and pass the new ref."
+  );
+}
+
 export const exceptions = { RayError, RayTaskError, GetTimeoutError, TaskCancelledError, RayActorError, WorkerCrashedError, OutOfMemoryError };

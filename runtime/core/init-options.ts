@@ -2,6 +2,11 @@
 // the backend it starts reads the rest.
 
 export interface InitOptions {
+  /**
+   * A cluster to connect to: `redis://:PASSWORD@HOST:PORT`, or "auto" (the one `tsray start`
+   * runs on this machine); "local" starts a local instance even when TSRAY_ADDRESS is set.
+   */
+  address?: string;
   numCpus?: number;
   ignoreReinitError?: boolean;
   logToDriver?: boolean;

@@ -1,7 +1,7 @@
 // What travels to a worker to run a function there (made by shipping/ship.ts): its code,
 // wrapped so that the data it uses are passed in, and those data: copies of values, and
 // other remote functions as shipments of their own (they may refer to one another).
-import type { Encoded, SHIP } from "./codec";
+import { Encoded, refIdsIn, SHIP } from "./codec";
 
 /** Maps lines of the shipped code back to where they were written. */
 export interface Segment {
@@ -46,4 +46,13 @@ export function forEachShipment(shipment: Shipment, visit: (shipment: Shipment) 
     seen.add(item.data);
     forEachShipment(item, visit, seen);
   }
+}
+
+/** The refs in values a shipped function (or a remote function it uses) captured. */
+export function capturedRefIds(shipment: Shipment): string[] {
+  const ids: string[] = [];
+  forEachShipment(shipment, ({ data }) => {
+    for (const item of data) if (item.kind === "value" && item.encoded.hasRefs) ids.push(...refIdsIn(item.encoded));
+  });
+  return ids;
 }

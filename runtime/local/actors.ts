@@ -24,7 +24,7 @@ import type { ActorSummary } from "../core/views";
 import type { DependencyResolver } from "./dependencies";
 import type { Actor, Call } from "./actor";
 import { ActorHandleCount } from "./actor-handles";
-import { printPrefixed, submittingContext } from "./task-output";
+import { printPrefixed, submittingContext } from "../core/task-output";
 import { settleRefs } from "./outcome";
 import { WorkerConfig, WorkerSlot } from "./worker-slot";
 import { outOfMemory, WorkerDeath } from "./worker-death";

@@ -3,7 +3,7 @@
 // nothing holds them any more (ref-counts.ts); a ref the store never held comes from an
 // earlier session, and is refused with an error that says so.
 import type { Encoded } from "../core/codec";
-import { RayError } from "../core/errors";
+import { earlierSessionError } from "../core/errors";
 
 export interface ObjectEntry {
   state: "pending" | "ready" | "failed";
@@ -18,13 +18,6 @@ export interface ObjectEntry {
  * A ref this store never held: the driver of an earlier session made it (ids say nothing
  * of their session, so the store's ignorance is the test).
  */
-function earlierSessionError(id: string, where: string): RayError {
-  return new RayError(
-    `${where}: ObjectRef(${id}) belongs to an earlier session: it was made before ray.shutdown(), and its object ended with that session. ` +
-      "Make it again in this session (run its task or ray.put its value again after ray.init()) and pass the new ref."
-  );
-}
-
 export class ObjectStore {
   private readonly entries = new Map<string, ObjectEntry>();
 

@@ -6,7 +6,7 @@ import type { Encoded } from "../core/codec";
 import { errorToSend } from "../core/errors";
 import type { Shipment } from "../core/shipment";
 import type { SubmitOptions } from "../core/task-options";
-import { shippedFunction } from "../shipping/ship";
+import { shippedFunction } from "../shipping/shipped-registry";
 import type { TaskResult } from "./protocol";
 import type { WorkerMessageHandlers } from "./worker-messages";
 import type { WorkerSlot } from "./worker-slot";

@@ -3,29 +3,19 @@
 // (dependencies.ts) and those captured in the function's values escape (they reach every
 // worker that runs it), the task's refs are made (or taken from the worker that minted
 // them), and it joins the queue.
-import type { Encoded } from "../core/codec";
-import { refIdsIn } from "../core/codec";
+import { Encoded, refIdsIn } from "../core/codec";
 import { RayError } from "../core/errors";
 import { newObjectId } from "../core/ids";
 import { ObjectRef } from "../core/object-ref";
-import { forEachShipment, Shipment } from "../core/shipment";
+import { capturedRefIds, Shipment } from "../core/shipment";
 import type { SubmitOptions } from "../core/task-options";
 import type { DependencyResolver } from "./dependencies";
 import type { Dispatcher } from "./dispatcher";
 import type { ObjectStore } from "./object-store";
 import type { RefCounts } from "./ref-counts";
-import { submittingContext } from "./task-output";
+import { submittingContext } from "../core/task-output";
 import type { TaskTable } from "./task-table";
 import type { WorkerPool } from "./worker-pool";
-
-/** The refs in values a shipped function (or a remote function it uses) captured. */
-export function capturedRefIds(shipment: Shipment): string[] {
-  const ids: string[] = [];
-  forEachShipment(shipment, ({ data }) => {
-    for (const item of data) if (item.kind === "value" && item.encoded.hasRefs) ids.push(...refIdsIn(item.encoded));
-  });
-  return ids;
-}
 
 export class Submitter {
   constructor(

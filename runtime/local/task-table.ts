@@ -6,7 +6,7 @@ import type { ObjectStore } from "./object-store";
 import type { RefCounts } from "./ref-counts";
 import type { DependencyResolver } from "./dependencies";
 import { Outcome, settleRefs } from "./outcome";
-import { printIn } from "./task-output";
+import { printIn } from "../core/task-output";
 import { qualifiedName, Task } from "./task";
 
 export class TaskTable {

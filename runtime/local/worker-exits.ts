@@ -4,13 +4,13 @@
 // printed in the cell of the task running on it. The memory monitor's choice of a worker to
 // stop is here too: the newest task loses the least work, as Ray's.
 import { OutOfMemoryError, TaskCancelledError, WorkerCrashedError } from "../core/errors";
-import { shippedFunction } from "../shipping/ship";
+import { shippedFunction } from "../shipping/shipped-registry";
 import type { Dispatcher } from "./dispatcher";
 import type { ResourceLedger } from "./resources";
 import type { Outcome } from "./outcome";
 import { qualifiedName, Task, unassign } from "./task";
 import type { TaskTable } from "./task-table";
-import { printIn } from "./task-output";
+import { printIn } from "../core/task-output";
 import { deathNotice, outOfMemory, TaskFate, whereThrown, WorkerDeath } from "./worker-death";
 import type { WorkerPool } from "./worker-pool";
 import type { WorkerSlot } from "./worker-slot";

@@ -15,6 +15,7 @@ import { FreeNames, freeNamesOf, topLevelDeclarations, TopLevelDeclaration } fro
 import { closedOverFunction, FunctionOrigin, locateFunction, positionOf, ScriptInfo } from "./locate";
 import { moduleSourceOf, ModuleSource } from "./modules";
 import { idOfClass, idOfDeclaration } from "../core/classes";
+import { newShippedId, rememberShipped } from "./shipped-registry";
 
 export class RefusedFunctionError extends TypeError {
   constructor(message: string) {
@@ -33,11 +34,8 @@ interface Analysis {
 const analyses = new WeakMap<Function, Analysis>();
 const declarationsByScript = new WeakMap<ScriptInfo, Map<string, TopLevelDeclaration>>();
 const shippedByKey = new Map<string, ShippedFunction>();
-/** Every function planned here, by id: a task names the one it submits by its id (it got the code from here). */
-const shippedById = new Map<number, ShippedFunction>();
 /** Shipments that cannot change: the function uses no value looked up at submission. */
 const staticShipments = new WeakMap<Function, Shipment>();
-let nextId = 0;
 
 /** A function being planned, and the handles to it made meanwhile (by itself, or by a function it uses), which get its code when planned. */
 interface InPlanning {
@@ -62,7 +60,7 @@ function analyse(fn: Function, definedIn?: string): Analysis {
     const raw = Function.prototype.toString.call(fn);
     const source = asExpression(raw);
     const origin = source === raw ? locateFunction(fn, definedIn) : undefined;
-    analysis = { id: nextId++, source, origin, names: freeNamesOf(source) };
+    analysis = { id: newShippedId(), source, origin, names: freeNamesOf(source) };
     analyses.set(fn, analysis);
   }
   return analysis;
@@ -258,7 +256,7 @@ class Planner {
     if (!shipped) {
       const requireFrom = context.script && isFile(context.script.url) ? fileOf(context.script.url) : join(process.cwd(), "notebook.js");
       shipped = {
-        id: nextId++,
+        id: newShippedId(),
         name: fn.name || "anonymous",
         // The header is one line, so segment lines are offset by exactly one.
         code: `(function (__tsray_data, __tsray_import, require, __tsray_class) { const exports = {};\n${this.lines.join("\n")}\n})`,
@@ -266,7 +264,7 @@ class Planner {
         segments: this.segments.map((s) => ({ ...s, startLine: s.startLine + 1 })),
       };
       shippedByKey.set(key, shipped);
-      shippedById.set(shipped.id, shipped);
+      rememberShipped(shipped);
     }
     return { fn: shipped, data: this.data };
   }
@@ -290,9 +288,4 @@ export function ship(fn: Function, definedIn?: string): Shipment {
   } finally {
     inPlanning.delete(fn);
   }
-}
-
-/** A function planned in this thread (the driver), by its id. */
-export function shippedFunction(id: number): ShippedFunction | undefined {
-  return shippedById.get(id);
 }

@@ -1,6 +1,6 @@
 // Where what a task prints goes: into the cell (the async context) that submitted it, each
 // line prefixed with who printed it, as Ray prefixes a worker's lines with its task and pid.
-// Shared by tasks and actor calls; one context per cell run, not per submission.
+// Shared by tasks and actor calls, and by every backend; one context per cell run, not per submission.
 import { AsyncResource, executionAsyncId } from "node:async_hooks";
 
 let latest = { asyncId: -1, resource: undefined as AsyncResource | undefined };

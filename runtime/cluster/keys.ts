@@ -1,0 +1,23 @@
+// The names of everything tsray keeps in a cluster's Redis, in one place. BullMQ's queues
+// live under QUEUE_PREFIX; the rest under "tsray:".
+
+/** BullMQ's prefix for tsray's queues. */
+export const QUEUE_PREFIX = "tsray:q";
+
+export const keys = {
+  /** Hash: node id -> its record (registry.ts). */
+  nodes: "tsray:nodes",
+  /** Present while the node agent is alive (it renews the expiry). */
+  nodeAlive: (nodeId: string) => `tsray:node:${nodeId}:alive`,
+  /** Present while the driver is alive (it renews the expiry). */
+  driverAlive: (driverId: string) => `tsray:driver:${driverId}:alive`,
+  /** An object's value or failure (values.ts), owned by the driver that made its ref. */
+  object: (driverId: string, objectId: string) => `tsray:obj:${driverId}:${objectId}`,
+  /** Every object of a driver, for freeing them all when it is gone. */
+  objectPattern: (driverId: string) => `tsray:obj:${driverId}:*`,
+  /** Pub/sub: what tasks print, for the driver that submitted them. */
+  output: (driverId: string) => `tsray:out:${driverId}`,
+};
+
+/** The queue of tasks placed on a node. */
+export const nodeQueue = (nodeId: string) => `node-${nodeId}`;

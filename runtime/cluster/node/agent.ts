@@ -1,0 +1,229 @@
+// A node of a cluster: registers itself, keeps its heartbeat, and runs the tasks drivers
+// place on it (its BullMQ queue) on a local backend with its CPUs, started as `ray.init`
+// would start one. Each job's ref arguments are read from Redis and put into the local
+// backend under their cluster ids; its results are stored back in Redis before the job
+// completes, so that the driver, and any node, can read them once it hears of it.
+import { hostname } from "node:os";
+import { Job, Queue, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import type { DriverBackend } from "../../core/backend";
+import { encode, Encoded } from "../../core/codec";
+import { randomHex } from "../../core/ids";
+import { ObjectRef } from "../../core/object-ref";
+import { init, shutdown, startedBackend } from "../../api/session";
+import { ClusterAddress } from "../address";
+import { checkedClient } from "../connect";
+import { failureOf } from "../failures";
+import { keys, nodeQueue, QUEUE_PREFIX } from "../keys";
+import { ALIVE_FOR_MS, HEARTBEAT_MS, NodeRecord, registerNode, renewNode, unregisterNode } from "../registry";
+import { storedBytes, storedObject, StoredObject } from "../values";
+import { CallActorPayload, CreateActorPayload, INLINE_BYTES, JobPayload, TaskJobData, TaskPayload, TaskReport, unpackPayload } from "../wire";
+import { AdoptedFunctions } from "./adopted-functions";
+import { Lanes } from "./lanes";
+import { OutputRelay } from "./output-relay";
+
+export interface AgentOptions {
+  numCpus: number;
+  resources: Record<string, number>;
+  /** Called when the agent stops on its own (Redis lost for longer than a heartbeat's life). */
+  onLost(reason: string): void;
+}
+
+/** Runs jobs in parallel: the driver placed them only where their CPUs were free. */
+const JOB_CONCURRENCY = 10_000;
+
+export class NodeAgent {
+  readonly id = randomHex(28);
+  private local!: DriverBackend;
+  private worker?: Worker<TaskJobData, TaskReport>;
+  private relay?: OutputRelay;
+  private heartbeat?: NodeJS.Timeout;
+  private readonly lanes = new Lanes();
+  private readonly functions = new AdoptedFunctions();
+  /** Per actor: the number of the next job to reach the local backend, and those waiting for their turn (see inTurn). */
+  private readonly actorTurns = new Map<string, { next: number; waiting: Map<number, () => void> }>();
+  private stopped = false;
+
+  private constructor(private readonly redis: Redis, private readonly address: ClusterAddress, private readonly options: AgentOptions) {}
+
+  static async start(address: ClusterAddress, options: AgentOptions): Promise<NodeAgent> {
+    const agent = new NodeAgent(await checkedClient(address), address, options);
+    await agent.begin();
+    return agent;
+  }
+
+  get record(): NodeRecord {
+    // The address this node reached Redis from is the one other machines see it by.
+    const local = (this.redis as unknown as { stream?: { localAddress?: string } }).stream?.localAddress ?? "127.0.0.1";
+    return { id: this.id, hostname: hostname(), address: local.replace(/^::ffff:/, ""), resources: { CPU: this.options.numCpus, ...this.options.resources }, pid: process.pid, startedAt: Date.now() };
+  }
+
+  private async begin(): Promise<void> {
+    init({ address: "local", numCpus: this.options.numCpus, resources: this.options.resources, dashboard: false });
+    this.local = startedBackend()!;
+    this.relay = new OutputRelay(this.redis, `${hostname()}/${this.id.slice(0, 6)}`);
+    this.worker = new Worker<TaskJobData, TaskReport>(nodeQueue(this.id), (job) => this.run(job), {
+      connection: { host: this.address.host, port: this.address.port, password: this.address.password, maxRetriesPerRequest: null },
+      prefix: QUEUE_PREFIX,
+      concurrency: JOB_CONCURRENCY,
+      // A job lost with its node is the driver's to retry elsewhere, not BullMQ's to rerun here.
+      maxStalledCount: 0,
+    });
+    this.worker.on("error", () => undefined); // connection trouble: the heartbeat decides
+    await this.worker.waitUntilReady();
+    await registerNode(this.redis, this.record);
+    this.keepAlive();
+  }
+
+  private keepAlive(): void {
+    let lastRenewed = Date.now();
+    this.heartbeat = setInterval(() => {
+      renewNode(this.redis, this.id).then(
+        () => (lastRenewed = Date.now()),
+        () => {
+          if (Date.now() - lastRenewed > ALIVE_FOR_MS && !this.stopped) {
+            this.options.onLost(`lost Redis for over ${ALIVE_FOR_MS / 1000} s: the cluster counts this node as dead`);
+          }
+        }
+      );
+    }, HEARTBEAT_MS);
+  }
+
+  private async run(job: Job<TaskJobData, TaskReport>): Promise<TaskReport> {
+    const payload = unpackPayload(job.data);
+    this.functions.adopt(payload.driverId, payload);
+    const lane = this.lanes.take();
+    const start = Date.now();
+    try {
+      const objects = await this.outcomeOf(payload);
+      const bytes = objects.map((object, i) => this.bytesOf(object, payload, i));
+      if (bytes.length > 0) {
+        const multi = this.redis.multi();
+        bytes.forEach((data, i) => multi.set(keys.object(payload.driverId, payload.returnIds[i]), data));
+        await multi.exec();
+      }
+      const ok = objects.every((object) => "value" in object);
+      return { start, end: Date.now(), lane, ok, inline: bytes.map((data) => (data.length <= INLINE_BYTES ? data.toString("base64") : null)) };
+    } finally {
+      this.lanes.give(lane);
+    }
+  }
+
+  private outcomeOf(payload: JobPayload): Promise<StoredObject[]> {
+    switch (payload.kind) {
+      case "task":
+        return this.settled(payload, this.argumentsOf(payload).then((args) => this.submitTask(payload, args)));
+      case "create-actor":
+        return this.inTurn(payload.actorId, 0, () => this.argumentsOf(payload).then((args) => this.createActor(payload, args))).then(() => []);
+      case "call-actor": {
+        const args = this.argumentsOf(payload);
+        return this.settled(payload, this.inTurn(payload.actorId, payload.seq, () => args.then((ready) => this.callActor(payload, ready))));
+      }
+      case "kill-actor":
+        this.local.killActor(payload.actorId);
+        return Promise.resolve([]);
+    }
+  }
+
+  private submitTask(payload: TaskPayload, args: Encoded[]): ObjectRef[] {
+    // numReturns 0: the task still reports back once done (its value is dropped here).
+    const options = { ...payload.options, numReturns: Math.max(1, payload.returnIds.length) };
+    return this.relay!.within(payload, () => this.local.submit(payload.shipment, args, options));
+  }
+
+  private createActor(payload: CreateActorPayload, args: Encoded[]): void {
+    this.relay!.within(payload, () => this.local.createActor(payload.actorId, payload.shipment, args, payload.options));
+  }
+
+  private callActor(payload: CallActorPayload, args: Encoded[]): ObjectRef[] {
+    return this.relay!.within(payload, () => this.local.callActor(payload.actorId, payload.method, args, Math.max(1, payload.returnIds.length)));
+  }
+
+  /**
+   * An actor's creation and calls reach the local backend in the order the driver sent
+   * them (their `seq`), though BullMQ may hand over its jobs out of order and each reads
+   * its arguments from Redis first.
+   */
+  private async inTurn<T>(actorId: string, seq: number, step: () => Promise<T>): Promise<T> {
+    let turns = this.actorTurns.get(actorId);
+    if (!turns) this.actorTurns.set(actorId, (turns = { next: 0, waiting: new Map() }));
+    if (seq !== turns.next) await new Promise<void>((resolve) => turns!.waiting.set(seq, resolve));
+    try {
+      return await step();
+    } finally {
+      turns.next = seq + 1;
+      const following = turns.waiting.get(seq + 1);
+      turns.waiting.delete(seq + 1);
+      following?.();
+    }
+  }
+
+  /** The objects a submission settles into: its values, or its failure for each. */
+  private async settled(payload: TaskPayload | CallActorPayload, submitted: Promise<ObjectRef[]>): Promise<StoredObject[]> {
+    const numReturns = payload.returnIds.length;
+    try {
+      const refs = await submitted;
+      const values = await this.local.getEncoded(refs.map((ref) => ref.id));
+      return numReturns === 0 ? [] : values.map((value) => ({ value }));
+    } catch (error) {
+      if (numReturns === 0) this.relay!.send(payload, `${String((error as Error)?.stack ?? error)}\n`);
+      const failure = failureOf(error);
+      return payload.returnIds.map(() => ({ failure }));
+    }
+  }
+
+  /**
+   * Top-level refs become refs to the same objects, read from Redis into the local backend;
+   * so do the refs carried inside the arguments and captured values, which the task may get
+   * (the local backend holds what a task is given until the task no longer needs it).
+   */
+  private async argumentsOf(payload: TaskPayload | CreateActorPayload | CallActorPayload): Promise<Encoded[]> {
+    const topLevel = payload.args.flatMap((slot) => ("ref" in slot ? [slot.ref] : []));
+    const ids = [...new Set([...topLevel, ...("carried" in payload ? payload.carried : [])])];
+    const buffers = ids.length ? await this.redis.mgetBuffer(...ids.map((id) => keys.object(payload.driverId, id))) : [];
+    const held = new Map<string, ObjectRef>();
+    ids.forEach((id, i) => {
+      const data = buffers[i];
+      if (!data) throw new Error(`the object ${id} of the driver ${payload.driverId} is not in Redis (freed, or its driver is gone)`);
+      const stored = storedObject(data);
+      if (!("value" in stored)) {
+        if (topLevel.includes(id)) throw new Error(`the argument ${id} failed: the driver should not have sent this task`);
+        return;
+      }
+      this.local.put(stored.value, id);
+      held.set(id, new ObjectRef(id));
+    });
+    return payload.args.map((slot) => ("value" in slot ? slot.value : encode(held.get(slot.ref)!, "an argument")));
+  }
+
+  private bytesOf(object: StoredObject, payload: JobPayload, index: number): Buffer {
+    const what = payload.returnIds.length > 1 ? `the result ${index} of ${payload.name}` : `the result of ${payload.name}`;
+    try {
+      return storedBytes(object, what);
+    } catch (error) {
+      return storedBytes({ failure: failureOf(error) }, what);
+    }
+  }
+
+  /** Its queue goes with it: BullMQ's keys for it too. */
+  private async removeQueue(): Promise<void> {
+    const queue = new Queue(nodeQueue(this.id), { connection: this.redis, prefix: QUEUE_PREFIX });
+    try {
+      await queue.obliterate({ force: true });
+    } finally {
+      await queue.close();
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.heartbeat);
+    await this.worker?.close(true).catch(() => undefined);
+    await this.removeQueue().catch(() => undefined);
+    this.relay?.close();
+    await unregisterNode(this.redis, this.id).catch(() => undefined);
+    await shutdown();
+    this.redis.disconnect();
+  }
+}

@@ -1,0 +1,46 @@
+// The cluster's nodes, as Redis holds them: each node agent writes its record once and keeps
+// a key with a short expiry alive (its heartbeat). A node whose key has expired is dead:
+// killed, or cut off from Redis. Drivers and `tsray status` read the registry; nodes
+// never read each other.
+import type { Redis } from "ioredis";
+import { keys } from "./keys";
+
+/** How often a node renews its key, and how long the key outlives a missed renewal. */
+export const HEARTBEAT_MS = 500;
+export const ALIVE_FOR_MS = 2000;
+
+export interface NodeRecord {
+  id: string;
+  hostname: string;
+  /** The address other machines reach it by (the one it reached Redis from). */
+  address: string;
+  /** CPU and the custom resources it offers. */
+  resources: Record<string, number>;
+  pid: number;
+  startedAt: number;
+}
+
+export interface RegisteredNode extends NodeRecord {
+  alive: boolean;
+}
+
+export async function registerNode(redis: Redis, record: NodeRecord): Promise<void> {
+  await redis.multi().hset(keys.nodes, record.id, JSON.stringify(record)).set(keys.nodeAlive(record.id), "1", "PX", ALIVE_FOR_MS).exec();
+}
+
+export async function renewNode(redis: Redis, nodeId: string): Promise<void> {
+  await redis.set(keys.nodeAlive(nodeId), "1", "PX", ALIVE_FOR_MS);
+}
+
+/** A node that stops on purpose leaves no key behind. */
+export async function unregisterNode(redis: Redis, nodeId: string): Promise<void> {
+  await redis.multi().hdel(keys.nodes, nodeId).del(keys.nodeAlive(nodeId)).exec();
+}
+
+/** Every registered node, dead ones included, oldest first. */
+export async function readNodes(redis: Redis): Promise<RegisteredNode[]> {
+  const records = Object.values(await redis.hgetall(keys.nodes)).map((text) => JSON.parse(text) as NodeRecord);
+  if (records.length === 0) return [];
+  const alive = await redis.mget(...records.map((record) => keys.nodeAlive(record.id)));
+  return records.map((record, i) => ({ ...record, alive: alive[i] !== null })).sort((a, b) => a.startedAt - b.startedAt);
+}

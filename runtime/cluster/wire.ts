@@ -1,0 +1,93 @@
+// What a job carries to a node (a task, or an actor's creation, call or end) (BullMQ keeps job data as JSON, so the payload is V8's
+// serialization in base64: the shipment's data and the arguments may hold typed arrays,
+// Maps, Dates), and what the node answers when the job completes.
+import { deserialize, serialize } from "node:v8";
+import { Encoded, refIdOf } from "../core/codec";
+import type { Shipment } from "../core/shipment";
+import type { SubmitOptions } from "../core/task-options";
+
+/** An argument: a value, or a ref whose object the node reads from Redis (a top-level ref, resolved before the task runs). */
+export type ArgSlot = { value: Encoded } | { ref: string };
+
+export function argSlotOf(arg: Encoded): ArgSlot {
+  const ref = refIdOf(arg);
+  return ref ? { ref } : { value: arg };
+}
+
+/** What every job names: the driver that placed it, and the driver's number for it (its output's way back to the cell). */
+interface JobOrigin {
+  driverId: string;
+  task: number;
+  /** `ray::f()`, `ray::Counter.add()`, for messages. */
+  name: string;
+}
+
+/** Refs inside its arguments and captured values, settled before it was sent: the node reads them into its local store. */
+interface CarriesRefs {
+  carried: string[];
+}
+
+export interface TaskPayload extends JobOrigin, CarriesRefs {
+  kind: "task";
+  shipment: Shipment;
+  args: ArgSlot[];
+  options: SubmitOptions;
+  /** The ids its return objects take (none for numReturns 0). */
+  returnIds: string[];
+}
+
+/** An actor made on the node, under the driver's id for it; it lives there until killed. */
+export interface CreateActorPayload extends JobOrigin, CarriesRefs {
+  kind: "create-actor";
+  actorId: string;
+  /** 0: an actor's jobs may be fetched out of order (BullMQ's concurrency), its node runs them by this number. */
+  seq: 0;
+  shipment: Shipment;
+  args: ArgSlot[];
+  options: SubmitOptions;
+  returnIds: [];
+}
+
+export interface CallActorPayload extends JobOrigin {
+  kind: "call-actor";
+  actorId: string;
+  /** 1, 2, ... in the order the driver sent them. */
+  seq: number;
+  method: string;
+  args: ArgSlot[];
+  returnIds: string[];
+}
+
+export interface KillActorPayload extends JobOrigin {
+  kind: "kill-actor";
+  actorId: string;
+  args: [];
+  returnIds: [];
+}
+
+export type JobPayload = TaskPayload | CreateActorPayload | CallActorPayload | KillActorPayload;
+
+export interface TaskJobData {
+  p: string;
+}
+
+/** A job's return value: when and where (the node's lane) it ran; small objects ride along, already stored in Redis too. */
+export interface TaskReport {
+  start: number;
+  end: number;
+  lane: number;
+  ok: boolean;
+  /** base64 of each stored object (values.ts), by position in returnIds; null when only in Redis. */
+  inline: (string | null)[];
+}
+
+/** Objects up to this size also ride back with the job's report (the driver then needs no read). */
+export const INLINE_BYTES = 64 * 1024;
+
+export function packPayload(payload: JobPayload): TaskJobData {
+  return { p: serialize(payload).toString("base64") };
+}
+
+export function unpackPayload(data: TaskJobData): JobPayload {
+  return deserialize(Buffer.from(data.p, "base64")) as JobPayload;
+}
