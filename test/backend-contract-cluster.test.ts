@@ -3,7 +3,7 @@
 // processes (the widget on one of them), joined by `ray.init({ address })`.
 import * as ray from "../runtime";
 import { describeBackendContract } from "./support/backend-contract";
-import { LocalCluster, startLocalCluster } from "./support/local-cluster";
+import { LocalCluster, startLocalCluster } from "../runtime/cluster/launch/local-cluster";
 
 let cluster: LocalCluster | undefined;
 
@@ -14,7 +14,7 @@ describe("on a two-node cluster", function () {
   });
   after(async () => {
     await ray.shutdown();
-    await cluster?.stop();
+    await cluster?.shutdown();
   });
 
   describeBackendContract({

@@ -1,25 +1,33 @@
-// A private cluster for a test: a Redis server on a free loopback port with a generated
-// password, and node agents as separate processes, started the way `tsray start` starts
-// them; `stop` ends every process it started and waits until they are gone.
+// A cluster on this machine for a lesson or a test (Ray's cluster_utils.Cluster): a Redis
+// server on a free loopback port with a generated password, and node agents as separate
+// processes, started the way `tsray start` starts them; `shutdown` ends every process it
+// started and waits until they are gone. Logs go to a temporary folder, removed then.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePorts } from "../../client/free-ports";
-import { ClusterAddress, formatAddress } from "../../runtime/cluster/address";
-import { startRedisServer } from "../../runtime/cluster/launch/redis-server";
-import { startNodeProcess, StartedNode } from "../../runtime/cluster/launch/node-process";
+import { createServer, AddressInfo } from "node:net";
+import { ClusterAddress, formatAddress } from "../address";
+import { startRedisServer } from "./redis-server";
+import { startNodeProcess, StartedNode } from "./node-process";
+
+export interface NodeOptions {
+  numCpus: number;
+  resources?: Record<string, number>;
+}
 
 export interface LocalCluster {
   address: ClusterAddress;
-  /** As users write it. */
+  /** As `ray.init({ address })` takes it. */
   url: string;
   nodes: StartedNode[];
   redisPid: number;
   /** Starts one more node agent. */
-  addNode(numCpus: number, resources?: Record<string, number>): Promise<StartedNode>;
-  /** `kill -9` of a node agent. */
+  addNode(node: NodeOptions): Promise<StartedNode>;
+  /** Kills a node agent at once (`kill -9`), as a machine that fails. */
   killNode(node: StartedNode): Promise<void>;
-  stop(): Promise<void>;
+  /** Stops a node agent cleanly. */
+  removeNode(node: StartedNode): Promise<void>;
+  shutdown(): Promise<void>;
 }
 
 function alive(pid: number): boolean {
@@ -40,9 +48,20 @@ async function gone(pid: number, signal: NodeJS.Signals): Promise<void> {
   }
 }
 
-export async function startLocalCluster(nodes: { numCpus: number; resources?: Record<string, number> }[]): Promise<LocalCluster> {
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startLocalCluster(nodes: NodeOptions[]): Promise<LocalCluster> {
   const dir = mkdtempSync(join(tmpdir(), "tsray-cluster-"));
-  const [port] = await freePorts(1);
+  const port = await freeLoopbackPort();
   const server = await startRedisServer(port, "127.0.0.1", join(dir, "redis.log"));
   const address = { host: "127.0.0.1", port, password: server.password };
   const url = formatAddress(address);
@@ -52,7 +71,7 @@ export async function startLocalCluster(nodes: { numCpus: number; resources?: Re
     url,
     nodes: started,
     redisPid: server.pid,
-    async addNode(numCpus, resources = {}) {
+    async addNode({ numCpus, resources = {} }) {
       const node = await startNodeProcess(url, numCpus, resources, join(dir, `node-${started.length}.log`));
       started.push(node);
       return node;
@@ -60,16 +79,19 @@ export async function startLocalCluster(nodes: { numCpus: number; resources?: Re
     async killNode(node) {
       await gone(node.pid, "SIGKILL");
     },
-    async stop() {
+    async removeNode(node) {
+      await gone(node.pid, "SIGTERM");
+    },
+    async shutdown() {
       await Promise.all(started.map((node) => gone(node.pid, "SIGTERM")));
       await gone(server.pid, "SIGTERM");
       if (!process.env.TSRAY_KEEP_CLUSTER_LOGS) rmSync(dir, { recursive: true, force: true });
     },
   };
   try {
-    for (const node of nodes) await cluster.addNode(node.numCpus, node.resources);
+    for (const node of nodes) await cluster.addNode(node);
   } catch (error) {
-    await cluster.stop();
+    await cluster.shutdown();
     throw error;
   }
   return cluster;

@@ -1,0 +1,122 @@
+// The cluster backend beyond the backend contract, on private clusters of node processes:
+// lesson 02's schedule over two nodes, a node killed mid-batch (retries elsewhere, the
+// errors that name the node), the clear errors of a wrong password, an unreachable Redis
+// and an object over the size limit, and `address: "auto"`.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect } from "chai";
+import * as ray from "../runtime";
+import { time } from "../preload/time";
+import { formatAddress } from "../runtime/cluster/address";
+import { writeSessionFile } from "../runtime/cluster/session-file";
+import { MAX_OBJECT_BYTES } from "../runtime/cluster/values";
+import { LocalCluster, startLocalCluster } from "../runtime/cluster/launch/local-cluster";
+import { rejectionOf } from "./support/outcomes";
+
+const { RayError, RayActorError, WorkerCrashedError } = ray.exceptions;
+
+// Exported: tasks get them from this module on the nodes.
+export const sleepUnits = ray.remote(function sleepUnits(units: number, unit: number): number {
+  time.sleep(units * unit);
+  return units;
+});
+/** Which node agent ran it (a node's worker threads share its process). */
+export const pidAfter = ray.remote(function pidAfter(seconds: number): number {
+  time.sleep(seconds);
+  return process.pid;
+});
+export class Keeper {
+  ping(): string {
+    return "pong";
+  }
+}
+export const KeeperActor = ray.remote(Keeper);
+export const bigResult = ray.remote(() => new Uint8Array(MAX_OBJECT_BYTES + 1));
+
+describe("cluster backend: schedules, faults and errors", function () {
+  this.timeout(60_000);
+  let cluster: LocalCluster | undefined;
+
+  afterEach(async () => {
+    await ray.shutdown();
+    await cluster?.shutdown();
+    cluster = undefined;
+  });
+
+  it("lesson 02's schedule with W = 4 over two nodes of 2 CPUs: 2W tasks of 0..2W-1 units end in 3W-2 units, within 3%", async () => {
+    cluster = await startLocalCluster([{ numCpus: 2 }, { numCpus: 2 }]);
+    ray.init({ address: cluster.url, dashboard: false });
+    const W = 4;
+    const unit = 0.5;
+    const start = performance.now();
+    const refs = Array.from({ length: 2 * W }, (_, i) => sleepUnits.remote(i, unit));
+    expect(await ray.get(refs)).to.deep.equal(Array.from({ length: 2 * W }, (_, i) => i));
+    const units = (performance.now() - start) / 1000 / unit;
+    expect(units, `the batch took ${units.toFixed(3)} units`).to.be.within((3 * W - 2) * 0.97, (3 * W - 2) * 1.03);
+    const nodesUsed = new Set(ray.timeline().filter((event) => event.name === "sleepUnits").map((event) => /node (\S+)\)/.exec(event.tid)?.[1]));
+    expect(nodesUsed.size, "tasks ran on both nodes").to.equal(2);
+  });
+
+  it("kill -9 of a node mid-batch: its tasks rerun on the other; maxRetries 0 fails with WorkerCrashedError naming it; its actor fails with RayActorError", async () => {
+    cluster = await startLocalCluster([{ numCpus: 2 }, { numCpus: 2, resources: { onVictim: 2 } }]);
+    const [survivor, victim] = cluster.nodes;
+    ray.init({ address: cluster.url, dashboard: false });
+    const actor = KeeperActor.options({ resources: { onVictim: 1 } }).remote();
+    expect(await ray.get(actor.ping.remote())).to.equal("pong");
+    const doomed = pidAfter.options({ resources: { onVictim: 1 }, maxRetries: 0 }).remote(5);
+    const batch = Array.from({ length: 3 }, () => pidAfter.remote(1.5));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await cluster.killNode(victim);
+    expect(await ray.get(batch, { timeout: 20 }), "every task ended on the survivor").to.deep.equal([survivor.pid, survivor.pid, survivor.pid]);
+    const crashed = await rejectionOf(ray.get(doomed, { timeout: 20 }));
+    expect(crashed).to.be.instanceOf(WorkerCrashedError);
+    expect(crashed.message).to.contain(victim.nodeId.slice(0, 12));
+    const actorError = await rejectionOf(ray.get(actor.ping.remote(), { timeout: 20 }));
+    expect(actorError).to.be.instanceOf(RayActorError);
+    expect(actorError.message).to.contain(victim.nodeId.slice(0, 12));
+    const dead = ray.nodes().find((node) => node.NodeID === victim.nodeId);
+    expect(dead?.Alive, "the killed node is listed as dead").to.equal(false);
+    expect(ray.clusterResources().CPU, "only the survivor's CPUs count").to.equal(2);
+  });
+
+  it("a wrong password and an unreachable Redis fail init with one line saying what to do", async () => {
+    cluster = await startLocalCluster([{ numCpus: 1 }]);
+    const wrong = formatAddress({ ...cluster.address, password: "not-the-password" });
+    const refused = await rejectionOf(Promise.resolve().then(() => ray.init({ address: wrong, dashboard: false })));
+    expect(refused).to.be.instanceOf(RayError);
+    expect(refused.message).to.match(/refused the password/);
+    expect(refused.message).not.to.contain("not-the-password");
+    expect(ray.isInitialized()).to.equal(false);
+    const nowhere = formatAddress({ host: "127.0.0.1", port: 9, password: "x" });
+    const unreachable = await rejectionOf(Promise.resolve().then(() => ray.init({ address: nowhere, dashboard: false })));
+    expect(unreachable.message).to.match(/cannot reach the cluster's Redis at 127\.0\.0\.1:9/);
+    expect(unreachable.message.split("\n")).to.have.length(1);
+  });
+
+  it(`refuses an object over ${MAX_OBJECT_BYTES / 2 ** 20} MB at put and at a task's return, saying the limit`, async () => {
+    cluster = await startLocalCluster([{ numCpus: 1 }]);
+    ray.init({ address: cluster.url, dashboard: false });
+    const tooBig = new Uint8Array(MAX_OBJECT_BYTES + 1);
+    expect(() => ray.put(tooBig)).to.throw(/the value given to ray\.put\(\) is 256 MB, over the cluster's limit of 256 MB per object/);
+    const returned = await rejectionOf(ray.get(bigResult.remote(), { timeout: 30 }));
+    expect(returned.message).to.match(/the result of ray::\S+ is 256 MB, over the cluster's limit of 256 MB per object/);
+  });
+
+  it('address "auto" finds the cluster `tsray start` recorded on this machine', async () => {
+    cluster = await startLocalCluster([{ numCpus: 1 }]);
+    const dir = mkdtempSync(join(tmpdir(), "tsray-session-"));
+    const before = process.env.TSRAY_SESSION_DIR;
+    process.env.TSRAY_SESSION_DIR = dir;
+    try {
+      writeSessionFile({ address: cluster.url, head: true, processes: [] });
+      ray.init({ address: "auto", dashboard: false });
+      expect(await ray.get(sleepUnits.remote(0, 0))).to.equal(0);
+      expect(ray.nodes().map((node) => node.NodeID)).to.deep.equal([cluster.nodes[0].nodeId]);
+    } finally {
+      if (before === undefined) delete process.env.TSRAY_SESSION_DIR;
+      else process.env.TSRAY_SESSION_DIR = before;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
