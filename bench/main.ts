@@ -10,9 +10,10 @@ import { kernelSuite } from "./kernel";
 import { runtimeSuite } from "./runtime";
 import { actorSuite } from "./actors";
 import { startupSuite } from "./startup";
+import { clusterSuite } from "./cluster";
 
 /** Add further runtime benchmarks here. */
-export const SUITES: BenchSuite[] = [kernelSuite, runtimeSuite, actorSuite, startupSuite];
+export const SUITES: BenchSuite[] = [kernelSuite, runtimeSuite, actorSuite, startupSuite, clusterSuite];
 
 const RESULTS_DIR = resolve(__dirname, "../../bench-results");
 

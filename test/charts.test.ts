@@ -29,6 +29,12 @@ describe("charts", () => {
     expect(spec.encoding.y.sort).to.deep.equal(["worker 2", "worker 9", "worker 10"]);
   });
 
+  it("gantt groups a cluster's workers by node, each node's by number", () => {
+    const rows = ["worker 1 (node b/2)", "worker 10 (node a/1)", "worker 0 (node b/2)", "worker 2 (node a/1)"];
+    const spec = charts.gantt(rows.map((tid) => ({ ...spans[1], tid }))) as { encoding: { y: { sort: string[] } } };
+    expect(spec.encoding.y.sort).to.deep.equal(["worker 2 (node a/1)", "worker 10 (node a/1)", "worker 0 (node b/2)", "worker 1 (node b/2)"]);
+  });
+
   it("svg renders the spec in Node as well-formed SVG with a bar per task", async () => {
     const svg = await charts.svg(charts.gantt(spans));
     expect(isWellFormedXml(svg)).to.equal(true);

@@ -58,6 +58,22 @@ describe("cluster backend: schedules, faults and errors", function () {
     expect(nodesUsed.size, "tasks ran on both nodes").to.equal(2);
   });
 
+  it("the dashboard shows every node and its workers, each worker's row naming its node", async () => {
+    cluster = await startLocalCluster([{ numCpus: 2 }, { numCpus: 2 }]);
+    const context = ray.init({ address: cluster.url, dashboardPort: 0 });
+    await ray.get([sleepUnits.remote(0, 0), sleepUnits.remote(0, 0)]);
+    const labels = cluster.nodes.map((node) => node.nodeId.slice(0, 6));
+    let state: { nodes: { id: string }[]; workers: { row: string }[] } | undefined;
+    for (let tries = 0; tries < 50 && (state?.workers.length ?? 0) < 4; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the nodes' views come with their heartbeats
+      state = await (await fetch(`${context.webuiUrl}/api/state`)).json();
+    }
+    expect(state!.nodes.map((node) => node.id).sort()).to.deep.equal(cluster.nodes.map((node) => node.nodeId).sort());
+    const rows = state!.workers.map((worker) => worker.row);
+    expect(rows).to.have.length(4);
+    for (const label of labels) expect(rows.filter((row) => row.includes(label)), `rows of node ${label}`).to.have.length(2);
+  });
+
   it("kill -9 of a node mid-batch: its tasks rerun on the other; maxRetries 0 fails with WorkerCrashedError naming it; its actor fails with RayActorError", async () => {
     cluster = await startLocalCluster([{ numCpus: 2 }, { numCpus: 2, resources: { onVictim: 2 } }]);
     const [survivor, victim] = cluster.nodes;

@@ -19,10 +19,14 @@ export interface GanttOptions {
   width?: number;
 }
 
-/** Workers sort by number, not as text ("worker 10" after "worker 9"). */
+/**
+ * Workers sort by node ("worker 2 (node host/1a2b3c)" on a cluster), then by number, not as
+ * text ("worker 10" after "worker 9").
+ */
 function workerOrder(spans: TaskSpan[]): string[] {
+  const node = (tid: string) => /\(node ([^)]+)\)/.exec(tid)?.[1] ?? "";
   const number = (tid: string) => Number(/\d+/.exec(tid)?.[0] ?? NaN);
-  return [...new Set(spans.map((span) => span.tid))].sort((a, b) => number(a) - number(b) || a.localeCompare(b));
+  return [...new Set(spans.map((span) => span.tid))].sort((a, b) => node(a).localeCompare(node(b)) || number(a) - number(b) || a.localeCompare(b));
 }
 
 export function ganttSpec(spans: TaskSpan[], options: GanttOptions = {}): Record<string, unknown> {

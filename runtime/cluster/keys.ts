@@ -9,6 +9,8 @@ export const keys = {
   nodes: "tsray:nodes",
   /** Present while the node agent is alive (it renews the expiry). */
   nodeAlive: (nodeId: string) => `tsray:node:${nodeId}:alive`,
+  /** What the node runs now (registry.ts), renewed with its heartbeat. */
+  nodeView: (nodeId: string) => `tsray:node:${nodeId}:view`,
   /** Present while the driver is alive (it renews the expiry). */
   driverAlive: (driverId: string) => `tsray:driver:${driverId}:alive`,
   /** An object's value or failure (values.ts), owned by the driver that made its ref. */

@@ -3,6 +3,7 @@
 // killed, or cut off from Redis. Drivers and `tsray status` read the registry; nodes
 // never read each other.
 import type { Redis } from "ioredis";
+import type { NodeView } from "../core/views";
 import { keys } from "./keys";
 
 /** How often a node renews its key, and how long the key outlives a missed renewal. */
@@ -28,13 +29,21 @@ export async function registerNode(redis: Redis, record: NodeRecord): Promise<vo
   await redis.multi().hset(keys.nodes, record.id, JSON.stringify(record)).set(keys.nodeAlive(record.id), "1", "PX", ALIVE_FOR_MS).exec();
 }
 
-export async function renewNode(redis: Redis, nodeId: string): Promise<void> {
-  await redis.set(keys.nodeAlive(nodeId), "1", "PX", ALIVE_FOR_MS);
+/** The heartbeat: the node is alive, and this is what it runs now (the dashboard's view of it). */
+export async function renewNode(redis: Redis, nodeId: string, view: NodeView): Promise<void> {
+  await redis.multi().set(keys.nodeAlive(nodeId), "1", "PX", ALIVE_FOR_MS).set(keys.nodeView(nodeId), JSON.stringify(view), "PX", ALIVE_FOR_MS).exec();
+}
+
+/** The nodes' latest views, by position (none for a node that has not sent one). */
+export async function readViews(redis: Redis, nodeIds: string[]): Promise<(NodeView | undefined)[]> {
+  if (nodeIds.length === 0) return [];
+  const texts = await redis.mget(...nodeIds.map((id) => keys.nodeView(id)));
+  return texts.map((text) => (text ? (JSON.parse(text) as NodeView) : undefined));
 }
 
 /** A node that stops on purpose leaves no key behind. */
 export async function unregisterNode(redis: Redis, nodeId: string): Promise<void> {
-  await redis.multi().hdel(keys.nodes, nodeId).del(keys.nodeAlive(nodeId)).exec();
+  await redis.multi().hdel(keys.nodes, nodeId).del(keys.nodeAlive(nodeId)).del(keys.nodeView(nodeId)).exec();
 }
 
 /** Every registered node, dead ones included, oldest first. */

@@ -44,8 +44,8 @@ export interface DriverBackend extends Backend {
   trace(): TraceEvent[];
   /** The tasks that ended at or after `since` (epoch ms), at most `limit` of the latest. */
   recentTasks(since: number, limit: number): TimelineEvent[];
-  /** The nodes, their workers and actors, as the dashboard shows them. */
-  view(): NodeView;
+  /** The nodes (one for the local backend), their workers and actors, as the dashboard shows them. */
+  view(): NodeView[];
   shutdown(): Promise<void>;
 }
 

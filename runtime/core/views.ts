@@ -41,4 +41,16 @@ export interface NodeView {
   running: number;
   finished: number;
   actors: ActorSummary[];
+  /** On a cluster: how its rows are told apart from other nodes' ("host/1a2b3c"). */
+  label?: string;
+}
+
+/** A worker's row in the timeline and the dashboard: "worker 3", or "worker 3 (node host/1a2b3c)" on a cluster. */
+export function workerRow(index: number, nodeLabel?: string): string {
+  return nodeLabel ? `worker ${index} (node ${nodeLabel})` : `worker ${index}`;
+}
+
+/** The label of a cluster node's rows. */
+export function nodeLabel(node: { hostname: string; id: string }): string {
+  return `${node.hostname}/${node.id.slice(0, 6)}`;
 }

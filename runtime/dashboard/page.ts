@@ -1,6 +1,7 @@
 // The dashboard's single page: inline CSS and JS, no external resources. It listens to the
 // server-sent event stream (/api/events; the browser reconnects by itself) and redraws the
-// node, the counts, the workers, the actors and the Gantt strip of the recent timeline (SVG).
+// node (and every node, on a cluster), the counts, the workers, the actors and the Gantt
+// strip of the recent timeline (SVG).
 export const DASHBOARD_PAGE = `<!doctype html>
 <html lang="en">
 <head>
@@ -48,6 +49,7 @@ export const DASHBOARD_PAGE = `<!doctype html>
     </div>
   </section>
   <section><h2>Resources</h2><table id="resources"><tbody></tbody></table></section>
+  <section id="nodesbox" style="display:none"><h2>Nodes</h2><table id="nodes"><thead><tr><th>Node</th><th>Address</th><th>CPUs used</th><th>Workers</th></tr></thead><tbody></tbody></table></section>
   <section class="wide"><h2>Timeline (last <span id="window">30</span> s)</h2><div id="gantt"></div></section>
   <section><h2>Workers</h2><table id="workers"><thead><tr><th>Worker</th><th>State</th><th>Task</th><th>Since</th></tr></thead><tbody></tbody></table></section>
   <section><h2>Actors</h2><table id="actors"><thead><tr><th>Actor</th><th>State</th><th>Calls queued</th><th>Running</th></tr></thead><tbody></tbody></table><p class="muted" id="noactors">No actors.</p></section>
@@ -79,8 +81,11 @@ function render() {
     const usage = /memory|^node:/.test(k) ? "" : '<div class="bar"><i style="width:' + pct.toFixed(1) + '%"></i></div>';
     return "<tr><td>" + esc(k) + "</td><td>" + (usage ? fmt(k, used) + " / " : "") + fmt(k, total) + "</td><td>" + usage + "</td></tr>";
   }).join("");
+  $("nodes").tBodies[0].innerHTML = state.nodes.map((n) =>
+    "<tr><td>" + esc(n.hostname) + ' <span class="muted">' + n.id.slice(0, 12) + "</span></td><td>" + esc(n.address) + "</td><td>" + fmt("CPU", (n.resources.CPU ?? 0) - (n.available.CPU ?? 0)) + " / " + fmt("CPU", n.resources.CPU ?? 0) + "</td><td>" + n.workers + "</td></tr>").join("");
+  $("nodesbox").style.display = state.nodes.length > 1 ? "" : "none";
   $("workers").tBodies[0].innerHTML = state.workers.map((w) =>
-    '<tr data-worker="' + w.id + '" data-state="' + w.state + '"><td>worker ' + w.id + '</td><td><span class="pill ' + w.state + '">' + w.state + "</span></td>" +
+    '<tr data-worker="' + w.id + '" data-state="' + w.state + '"><td>' + esc(w.row) + '</td><td><span class="pill ' + w.state + '">' + w.state + "</span></td>" +
     '<td class="task">' + (w.task ? esc(w.task) + ' <span class="muted">#' + w.taskId + (w.prefetched ? " +" + w.prefetched + " next" : "") + "</span>" : "") + "</td>" +
     "<td>" + (w.since ? secs(now - w.since) : "") + "</td></tr>").join("");
   $("actors").tBodies[0].innerHTML = state.actors.map((a) =>
@@ -91,9 +96,11 @@ function render() {
 function gantt(now) {
   const win = state.timeline.window, from = now - win;
   $("window").textContent = Math.round(win / 1000);
-  const rows = state.workers.map((w) => "worker " + w.id);
+  const rows = state.workers.map((w) => w.row);
   for (const e of state.timeline.events) if (!rows.includes(e[0])) rows.push(e[0]);
-  rows.sort((a, b) => (a.startsWith("worker ") && b.startsWith("worker ") ? Number(a.slice(7)) - Number(b.slice(7)) : a < b ? -1 : a > b ? 1 : 0));
+  // Workers by node, then by number; actors' rows after them.
+  const key = (row) => { const m = /^worker (\d+)(?: \(node (.+)\))?$/.exec(row); return m ? [0, m[2] || "", Number(m[1])] : [1, row, 0]; };
+  rows.sort((a, b) => { const [p, q] = [key(a), key(b)]; return p[0] - q[0] || (p[1] < q[1] ? -1 : p[1] > q[1] ? 1 : 0) || p[2] - q[2]; });
   const width = Math.max(400, $("gantt").clientWidth || 800), left = 80, right = 24, rowH = 22, top = 4;
   const height = top + rows.length * rowH + 18;
   const x = (t) => left + ((Math.max(from, Math.min(now, t)) - from) / win) * (width - left - right);
@@ -105,7 +112,7 @@ function gantt(now) {
     out += '<rect class="' + cls + '" x="' + x0.toFixed(1) + '" y="' + (top + i * rowH + 2) + '" width="' + w.toFixed(1) + '" height="' + (rowH - 4) + '" rx="3" stroke="#fff" stroke-width="1" fill="' + fill + '"><title>' + esc(name) + " " + secs(end - start) + "</title></rect>";
   };
   for (const [row, name, start, end, ok] of state.timeline.events) bar(row, name, start, end, ok ? "done" : "failed", ok ? colour(name) : "var(--bad)");
-  for (const w of state.workers) if (w.task && w.since) bar("worker " + w.id, w.task, w.since, now, "live", colour(w.task));
+  for (const w of state.workers) if (w.task && w.since) bar(w.row, w.task, w.since, now, "live", colour(w.task));
   for (let s = 0; s <= win / 1000; s += 5) {
     const tx = x(from + s * 1000);
     out += '<text x="' + tx.toFixed(1) + '" y="' + (height - 4) + '" text-anchor="middle">' + (s === win / 1000 ? "now" : "-" + (win / 1000 - s) + "s") + "</text>";

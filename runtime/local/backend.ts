@@ -189,9 +189,9 @@ export class LocalBackend implements DriverBackend, PoolMessageTarget {
     return this.timeline.recent(since, limit);
   }
 
-  view(): NodeView {
+  view(): NodeView[] {
     const node = { id: this.nodeId, hostname: this.cluster.hostname, address: "127.0.0.1", resources: this.clusterResources(), available: freeResources(this.cluster) };
-    return { ...node, workers: this.pool.slots.map((slot) => workerView(slot, this.tasks)), ...this.tasks.counts(), finished: this.tasks.finished, actors: this.actors.summary() };
+    return [{ ...node, workers: this.pool.slots.map((slot) => workerView(slot, this.tasks)), ...this.tasks.counts(), finished: this.tasks.finished, actors: this.actors.summary() }];
   }
 
   async shutdown(): Promise<void> {

@@ -4,7 +4,6 @@
 // reports through each queue's events, prints what tasks print in the cells that submitted
 // them, and stores what it puts in Redis. On shutdown it frees its objects in Redis.
 import type { AsyncResource } from "node:async_hooks";
-import { hostname } from "node:os";
 import { Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
 import type { DriverBackend } from "../../core/backend";
@@ -16,12 +15,12 @@ import { capturedRefIds, Shipment } from "../../core/shipment";
 import type { SubmitOptions } from "../../core/task-options";
 import { printIn, submittingContext } from "../../core/task-output";
 import { Timeline, TimelineEvent, TraceEvent } from "../../core/timeline";
-import type { NodeInfo, NodeView } from "../../core/views";
+import { NodeInfo, nodeLabel, NodeView, workerRow } from "../../core/views";
 import { ClusterAddress, displayAddress } from "../address";
 import { connectClient } from "../connect";
 import { keys, nodeQueue, QUEUE_PREFIX } from "../keys";
 import type { Printed } from "../node/output-relay";
-import { ALIVE_FOR_MS, HEARTBEAT_MS, readNodes, RegisteredNode } from "../registry";
+import { ALIVE_FOR_MS, HEARTBEAT_MS, readNodes, readViews, RegisteredNode } from "../registry";
 import { storedBytes } from "../values";
 import { JobPayload, packPayload, TaskReport } from "../wire";
 import { ClusterActors } from "./actors";
@@ -52,6 +51,8 @@ export class ClusterBackend implements DriverBackend {
   private readonly timeline = new Timeline();
   private readonly contexts = new Map<number, AsyncResource>();
   private nextTask = 0;
+  /** The alive nodes as they last described themselves (their heartbeats). */
+  private views: NodeView[] = [];
   private finished = 0;
   private readonly refresher: NodeJS.Timeout;
   private stopped = false;
@@ -86,6 +87,9 @@ export class ClusterBackend implements DriverBackend {
     try {
       await this.redis.set(keys.driverAlive(this.driverId), "1", "PX", ALIVE_FOR_MS);
       this.applyRegistry(await readNodes(this.redis));
+      const alive = this.nodeTable.alive();
+      const views = await readViews(this.redis, alive.map((node) => node.record.id));
+      this.views = alive.map((node, i) => views[i] ?? this.bareView(node));
     } catch {
       // Redis unreachable for a moment: the next heartbeat tries again.
     }
@@ -143,8 +147,7 @@ export class ClusterBackend implements DriverBackend {
   }
 
   private traced(name: string, node: ClusterNode, report: TaskReport): void {
-    const { hostname: host, id } = node.record;
-    this.timeline.add({ name, worker: report.lane, start: report.start, end: report.end, ok: report.ok, thread: `worker ${report.lane} (node ${host}/${id.slice(0, 6)})` });
+    this.timeline.add({ name, worker: report.lane, start: report.start, end: report.end, ok: report.ok, thread: workerRow(report.lane, nodeLabel(node.record)) });
   }
 
   private printed({ task, text }: Printed): void {
@@ -257,18 +260,14 @@ export class ClusterBackend implements DriverBackend {
     return this.timeline.recent(since, limit);
   }
 
-  view(): NodeView {
-    return {
-      id: this.driverId,
-      hostname: hostname(),
-      address: displayAddress(this.address),
-      resources: this.clusterResources(),
-      available: this.availableResources(),
-      workers: [],
-      ...this.scheduler.counts(),
-      finished: this.finished,
-      actors: [],
-    };
+  view(): NodeView[] {
+    return this.views.length > 0 ? this.views : this.nodeTable.alive().map((node) => this.bareView(node));
+  }
+
+  /** A node that has not described itself yet: its record, no workers. */
+  private bareView(node: ClusterNode): NodeView {
+    const { id, hostname, address, resources } = node.record;
+    return { id, hostname, address, resources, available: this.nodeTable.free(node), workers: [], queued: 0, running: 0, finished: 0, actors: [], label: nodeLabel(node.record) };
   }
 
   async shutdown(): Promise<void> {

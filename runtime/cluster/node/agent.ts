@@ -7,6 +7,7 @@ import { hostname } from "node:os";
 import { Job, Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { DriverBackend } from "../../core/backend";
+import { nodeLabel, NodeView } from "../../core/views";
 import { encode, Encoded } from "../../core/codec";
 import { randomHex } from "../../core/ids";
 import { ObjectRef } from "../../core/object-ref";
@@ -61,7 +62,7 @@ export class NodeAgent {
   private async begin(): Promise<void> {
     init({ address: "local", numCpus: this.options.numCpus, resources: this.options.resources, dashboard: false });
     this.local = startedBackend()!;
-    this.relay = new OutputRelay(this.redis, `${hostname()}/${this.id.slice(0, 6)}`);
+    this.relay = new OutputRelay(this.redis, nodeLabel({ hostname: hostname(), id: this.id }));
     this.worker = new Worker<TaskJobData, TaskReport>(nodeQueue(this.id), (job) => this.run(job), {
       connection: { host: this.address.host, port: this.address.port, password: this.address.password, maxRetriesPerRequest: null },
       prefix: QUEUE_PREFIX,
@@ -78,7 +79,7 @@ export class NodeAgent {
   private keepAlive(): void {
     let lastRenewed = Date.now();
     this.heartbeat = setInterval(() => {
-      renewNode(this.redis, this.id).then(
+      renewNode(this.redis, this.id, this.view()).then(
         () => (lastRenewed = Date.now()),
         () => {
           if (Date.now() - lastRenewed > ALIVE_FOR_MS && !this.stopped) {
@@ -87,6 +88,12 @@ export class NodeAgent {
         }
       );
     }, HEARTBEAT_MS);
+  }
+
+  /** Its local backend's view, named as the cluster knows the node. */
+  private view(): NodeView {
+    const { id, hostname, address } = this.record;
+    return { ...this.local.view()[0], id, hostname, address, label: nodeLabel({ hostname, id }) };
   }
 
   private async run(job: Job<TaskJobData, TaskReport>): Promise<TaskReport> {
