@@ -344,7 +344,10 @@ interface Run {
   results: Measured[];
   clusterStartMs: number;
   clusterStopMs: number;
+  /** Redis's keys once the driver and the peer are done (the nodes still up). */
   leftoverKeys?: Record<string, number>;
+  /** And once the node agents are stopped too (SIGTERM, as `tsray stop`). */
+  leftoverKeysAfterNodes?: Record<string, number>;
   leftoverPids: number[];
   cleanupErrors: string[];
 }
@@ -387,7 +390,8 @@ function report(run: Run): SuiteReport {
       "",
     ],
   ];
-  const keys = run.leftoverKeys;
+  const listKeys = (found: Record<string, number> | undefined) =>
+    found === undefined ? "not read" : Object.keys(found).length ? Object.entries(found).map(([k, n]) => `${k} x${n}`).join(", ") : "none";
   const notes = [
     `tsray's cluster: ${NODES.length} node agents x ${NODES[0].numCpus} CPUs (separate processes) on a private redis-server; BullMQ: 1 Worker of concurrency ${PEER_CONCURRENCY} in a child process, prefix "${PEER_PREFIX}"; local: numCpus ${LOCAL_CPUS} in this process.`,
     `ratios are tsray-cluster's figure over the other's (throughput: > 1 better; round trip: < 1 better); targets against "BullMQ alone" (results from its "completed" events).`,
@@ -397,9 +401,8 @@ function report(run: Run): SuiteReport {
       .filter(ok)
       .map((r) => `${r!.label}: throughput runs ${r!.tasksPerSecond.map((v) => fmtRate(v)).join(", ")}; round-trip block medians ${r!.blockMedianUs.map((v) => fmtUs(v)).join(", ")}.`),
     `cluster: started in ${formatMs(run.clusterStartMs)}, shut down in ${formatMs(run.clusterStopMs)}.`,
-    keys
-      ? `Redis keys after the driver's shutdown and the peer's obliterate (nodes still up): ${Object.keys(keys).length ? Object.entries(keys).map(([k, n]) => `${k} x${n}`).join(", ") : "none"}.`
-      : "Redis keys after the driver's shutdown: not read.",
+    `Redis keys after the driver's shutdown and the peer's obliterate, nodes still up: ${listKeys(run.leftoverKeys)}.`,
+    `Redis keys once the node agents were stopped too: ${listKeys(run.leftoverKeysAfterNodes)}.`,
     run.leftoverPids.length ? `LEFT RUNNING after the shutdown: pids ${run.leftoverPids.join(", ")}.` : "no process left running (Redis, node agents, BullMQ worker).",
     ...run.cleanupErrors.map((e) => `cleanup error: ${e}`),
     `machine: ${cpus().length} CPUs, load average ${loadavg().map((x) => x.toFixed(2)).join(" ")} at the end.`,
@@ -423,7 +426,7 @@ function report(run: Run): SuiteReport {
       summary: { tasksPerSecond: round(rate(r), 0), roundTripUs: r.roundTripUs.length ? { ...summarize(r.roundTripUs) } : undefined },
       roundTripUs: undefined,
     })),
-    cluster: { startMs: round(run.clusterStartMs, 1), stopMs: round(run.clusterStopMs, 1), leftoverKeys: keys, leftoverPids: run.leftoverPids, cleanupErrors: run.cleanupErrors },
+    cluster: { startMs: round(run.clusterStartMs, 1), stopMs: round(run.clusterStopMs, 1), leftoverKeys: run.leftoverKeys, leftoverKeysAfterNodes: run.leftoverKeysAfterNodes, leftoverPids: run.leftoverPids, cleanupErrors: run.cleanupErrors },
   };
   return {
     headers: ["metric", "tsray, 2-node cluster", "BullMQ alone", "BullMQ + waitUntilFinished", "tsray, local", "cluster / BullMQ", "cluster / local", "target", "verdict"],
@@ -479,6 +482,8 @@ async function measureCluster(run: Run, log: (line: string) => void): Promise<vo
     await cleanup("ray.shutdown() of the cluster session", () => ray.shutdown());
     await cleanup("reading Redis's keys", async () => (run.leftoverKeys = await redisLeftovers(cluster.address)));
     start = performance.now();
+    await cleanup("stopping the node agents", () => Promise.all(cluster.nodes.map((node) => cluster.removeNode(node))));
+    await cleanup("reading Redis's keys", async () => (run.leftoverKeysAfterNodes = await redisLeftovers(cluster.address)));
     await cleanup("shutting the cluster down", () => cluster.shutdown());
     run.clusterStopMs = performance.now() - start;
     run.leftoverPids.push(...[...pids, ...(peerPid ? [peerPid] : [])].filter(alive));

@@ -1,7 +1,9 @@
 // The cluster backend beyond the backend contract, on private clusters of node processes:
-// lesson 02's schedule over two nodes, a node killed mid-batch (retries elsewhere, the
-// errors that name the node), the clear errors of a wrong password, an unreachable Redis
-// and an object over the size limit, and `address: "auto"`.
+// lesson 02's schedule over two nodes, the dashboard, a node killed mid-batch (retries
+// elsewhere, the errors that name the node), what Redis keeps (objects freed by reference
+// counting and at shutdown, swept after a driver killed), the clear errors of a wrong
+// password, an unreachable Redis and an object over the size limit, and `address: "auto"`.
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,10 +11,12 @@ import { expect } from "chai";
 import * as ray from "../runtime";
 import { time } from "../preload/time";
 import { formatAddress } from "../runtime/cluster/address";
+import { checkedClient } from "../runtime/cluster/connect";
 import { writeSessionFile } from "../runtime/cluster/session-file";
 import { MAX_OBJECT_BYTES } from "../runtime/cluster/values";
 import { LocalCluster, startLocalCluster } from "../runtime/cluster/launch/local-cluster";
 import { rejectionOf } from "./support/outcomes";
+import { garbageCollector } from "./support/gc";
 
 const { RayError, RayActorError, WorkerCrashedError } = ray.exceptions;
 
@@ -32,6 +36,7 @@ export class Keeper {
   }
 }
 export const KeeperActor = ray.remote(Keeper);
+export const identity = ray.remote((x: number) => x);
 export const bigResult = ray.remote(() => new Uint8Array(MAX_OBJECT_BYTES + 1));
 
 describe("cluster backend: schedules, faults and errors", function () {
@@ -94,6 +99,64 @@ describe("cluster backend: schedules, faults and errors", function () {
     const dead = ray.nodes().find((node) => node.NodeID === victim.nodeId);
     expect(dead?.Alive, "the killed node is listed as dead").to.equal(false);
     expect(ray.clusterResources().CPU, "only the survivor's CPUs count").to.equal(2);
+  });
+
+  /** The keys of objects in the cluster's Redis now. */
+  async function objectKeys(): Promise<string[]> {
+    const redis = await checkedClient(cluster!.address);
+    try {
+      return await redis.keys("tsray:obj:*");
+    } finally {
+      redis.disconnect();
+    }
+  }
+
+  it("frees in Redis the objects nothing refers to any more, and all of the session's at shutdown", async () => {
+    cluster = await startLocalCluster([{ numCpus: 2 }]);
+    ray.init({ address: cluster.url, dashboard: false });
+    const gc = garbageCollector();
+    for (let i = 0; i < 40; i++) expect(await ray.get(identity.remote(ray.put(i)))).to.equal(i);
+    const kept = [ray.put(-1), identity.remote(-2)];
+    expect(await ray.get(kept)).to.deep.equal([-1, -2]);
+    let left = await objectKeys();
+    for (let tries = 0; tries < 50 && left.length > kept.length; tries++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      left = await objectKeys();
+    }
+    expect(left, "only the objects of the refs still held").to.have.length(kept.length);
+    expect(await ray.get(kept)).to.deep.equal([-1, -2]);
+    await ray.shutdown();
+    expect(await objectKeys(), "none after shutdown").to.deep.equal([]);
+  });
+
+  it("a driver killed without shutdown: its queued tasks are dropped and its objects swept from Redis", async () => {
+    cluster = await startLocalCluster([{ numCpus: 2 }]);
+    const child = spawn(process.execPath, [join(__dirname, "fixtures", "cluster-driver-child.js"), cluster.url], { stdio: ["ignore", "pipe", "inherit"] });
+    const ready = await new Promise<string>((resolve, reject) => {
+      child.stdout!.on("data", (chunk: Buffer) => String(chunk).includes("ready") && resolve(String(chunk).trim()));
+      child.once("exit", (code) => reject(new Error(`the driver exited early (code ${code})`)));
+    });
+    expect(ready).to.equal("ready 5 20");
+    expect((await objectKeys()).length, "its puts are in Redis").to.be.at.least(5);
+    child.kill("SIGKILL");
+    const redis = await checkedClient(cluster.address);
+    try {
+      let drivers = await redis.smembers("tsray:drivers");
+      for (let waited = 0; waited < 15_000 && (drivers.length > 0 || (await objectKeys()).length > 0); waited += 250) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        drivers = await redis.smembers("tsray:drivers");
+      }
+      expect(drivers, "the dead driver is forgotten").to.deep.equal([]);
+      expect(await objectKeys(), "its objects are gone").to.deep.equal([]);
+    } finally {
+      redis.disconnect();
+    }
+    // The node serves the next driver at once: nothing of the dead one's 20 tasks is left to run first.
+    ray.init({ address: cluster.url, dashboard: false });
+    const started = performance.now();
+    expect(await ray.get([sleepUnits.remote(0, 0), sleepUnits.remote(0, 0)])).to.deep.equal([0, 0]);
+    expect(performance.now() - started, "no queued task of the dead driver ran before").to.be.below(1000);
   });
 
   it("a wrong password and an unreachable Redis fail init with one line saying what to do", async () => {

@@ -78,11 +78,6 @@ function newContext(backend: DriverBackend): RayContext {
   return context;
 }
 
-/** The backend `init` started in this thread, if any (a node agent drives its own). */
-export function startedBackend(): DriverBackend | undefined {
-  return session?.backend;
-}
-
 export async function shutdown(): Promise<void> {
   const stopping = session;
   session = undefined;
@@ -106,7 +101,7 @@ export function backendOrInit(): Backend {
   return currentBackend()!;
 }
 
-/** The backend started in this thread by `init`: only in the driver. */
+/** The backend started in this thread by `init`: only in the driver (a node agent of a cluster drives its own). */
 export function driverBackend(): DriverBackend | undefined {
   return session?.backend;
 }

@@ -11,6 +11,8 @@ export const keys = {
   nodeAlive: (nodeId: string) => `tsray:node:${nodeId}:alive`,
   /** What the node runs now (registry.ts), renewed with its heartbeat. */
   nodeView: (nodeId: string) => `tsray:node:${nodeId}:view`,
+  /** Set: the drivers connected (a node sweeps away what a driver gone without `shutdown` left). */
+  drivers: "tsray:drivers",
   /** Present while the driver is alive (it renews the expiry). */
   driverAlive: (driverId: string) => `tsray:driver:${driverId}:alive`,
   /** An object's value or failure (values.ts), owned by the driver that made its ref. */

@@ -18,7 +18,7 @@ import type { ObjectStore } from "./object-store";
 import { ActorCallMessage, FromWorker, TaskResult, ToWorker } from "./protocol";
 import { SubmitOptions, TERMINATE } from "../core/task-options";
 import type { Shipment } from "../core/shipment";
-import type { RefCounts } from "./ref-counts";
+import type { RefCounts } from "../core/ref-counts";
 import type { Timeline } from "../core/timeline";
 import type { ActorSummary } from "../core/views";
 import type { DependencyResolver } from "./dependencies";

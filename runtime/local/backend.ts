@@ -24,7 +24,7 @@ import { ObjectReads } from "./object-reads";
 import { ObjectStore } from "./object-store";
 import { PoolMessageTarget, poolMessageHandlers } from "./pool-messages";
 import type { TaskResult } from "./protocol";
-import { RefCounts } from "./ref-counts";
+import { RefCounts } from "../core/ref-counts";
 import { ResourceLedger } from "./resources";
 import { Submitter } from "./submission";
 import { capturedRefIds } from "../core/shipment";

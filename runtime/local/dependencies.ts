@@ -5,7 +5,7 @@
 // (it is woken once that one settles), a failed one fails it.
 import { Encoded, refIdOf, refIdsIn } from "../core/codec";
 import type { ObjectStore } from "./object-store";
-import type { RefCounts } from "./ref-counts";
+import type { RefCounts } from "../core/ref-counts";
 
 export interface Dependency {
   /** The argument's position. */

@@ -5,7 +5,7 @@
 import { decode, Encoded } from "../core/codec";
 import { GetTimeoutError } from "../core/errors";
 import type { ObjectStore } from "./object-store";
-import type { RefCounts } from "./ref-counts";
+import type { RefCounts } from "../core/ref-counts";
 
 export class ObjectReads {
   constructor(private readonly store: ObjectStore, private readonly refs: RefCounts) {}

@@ -3,7 +3,7 @@
 // nothing holds any more are freed at once (ref-counts.ts).
 import type { Encoded } from "../core/codec";
 import type { ObjectStore } from "./object-store";
-import type { RefCounts } from "./ref-counts";
+import type { RefCounts } from "../core/ref-counts";
 
 export type Outcome = { values: Encoded[] } | { error: Error };
 

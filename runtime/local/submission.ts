@@ -12,7 +12,7 @@ import type { SubmitOptions } from "../core/task-options";
 import type { DependencyResolver } from "./dependencies";
 import type { Dispatcher } from "./dispatcher";
 import type { ObjectStore } from "./object-store";
-import type { RefCounts } from "./ref-counts";
+import type { RefCounts } from "../core/ref-counts";
 import { submittingContext } from "../core/task-output";
 import type { TaskTable } from "./task-table";
 import type { WorkerPool } from "./worker-pool";

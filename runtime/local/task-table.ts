@@ -3,7 +3,7 @@
 // arguments it never received are let go, and an error no ref can give (numReturns: 0) is
 // printed rather than lost. Which worker ran it is the dispatcher's side of its end.
 import type { ObjectStore } from "./object-store";
-import type { RefCounts } from "./ref-counts";
+import type { RefCounts } from "../core/ref-counts";
 import type { DependencyResolver } from "./dependencies";
 import { Outcome, settleRefs } from "./outcome";
 import { printIn } from "../core/task-output";

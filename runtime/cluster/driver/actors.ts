@@ -5,7 +5,6 @@
 // or its creation's failure make it dead: calls pending then, and later ones, fail with
 // RayActorError.
 import { Encoded, refIdOf } from "../../core/codec";
-import { newObjectId } from "../../core/ids";
 import { dependencyFailed, RayActorError } from "../../core/errors";
 import { TERMINATE } from "../../core/task-options";
 import { argSlotOf, JobPayload, TaskReport } from "../wire";
@@ -77,15 +76,15 @@ export class ClusterActors {
     actor.holds = true;
   }
 
-  call(id: string, method: string, args: Encoded[], numReturns: number, number: number): string[] {
+  /** `returnIds`: the ids of the call's refs, made by the caller. */
+  call(id: string, method: string, args: Encoded[], returnIds: string[], number: number): void {
     const actor = this.actors.get(id);
-    const returnIds = Array.from({ length: numReturns }, () => newObjectId());
     for (const returnId of returnIds) this.objects.create(returnId);
     const name = `ray::${actor?.name ?? "Actor"}.${method}()`;
     if (!actor || actor.state === "dead") {
       const error = actor?.death ?? new RayActorError(`The actor ${id} is not known to this session`);
       for (const returnId of returnIds) this.objects.fail(returnId, error);
-      return returnIds;
+      return;
     }
     const call: ActorCall = { actor, number, name, returnIds };
     const dependencies = args.flatMap((arg) => refIdOf(arg) ?? []);
@@ -93,7 +92,6 @@ export class ClusterActors {
       .then(() => this.argumentsReady(dependencies))
       .then(() => this.send(call, method, args, dependencies))
       .catch((error: Error) => returnIds.forEach((returnId) => this.objects.fail(returnId, error)));
-    return returnIds;
   }
 
   private argumentsReady(ids: string[]): Promise<void> {

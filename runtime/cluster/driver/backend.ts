@@ -1,55 +1,49 @@
 // The cluster backend, in the driver (`ray.init({ address })`): the same `Backend` as the
 // local one, with the work done on the cluster's nodes. It reads the node registry every
-// heartbeat, places tasks through the scheduler on the nodes' BullMQ queues, hears their
-// reports through each queue's events, prints what tasks print in the cells that submitted
-// them, and stores what it puts in Redis. On shutdown it frees its objects in Redis.
-import type { AsyncResource } from "node:async_hooks";
-import { Queue, QueueEvents } from "bullmq";
+// heartbeat, places tasks through the scheduler on the nodes' queues (node-channels.ts),
+// prints what tasks print in the cells that submitted them (cell-output.ts), stores what
+// it puts in Redis, and counts references as the local backend does (core/ref-counts.ts):
+// an object nothing can ask for any more is deleted from Redis, and on shutdown all of its
+// objects are, and its jobs not started yet leave the nodes' queues.
 import type { Redis } from "ioredis";
 import type { DriverBackend } from "../../core/backend";
 import { Encoded, refIdOf, refIdsIn } from "../../core/codec";
 import { RayError } from "../../core/errors";
 import { newObjectId, randomHex } from "../../core/ids";
-import { ObjectRef } from "../../core/object-ref";
+import { ObjectRef, trackObjectRefs } from "../../core/object-ref";
+import { RefCounts } from "../../core/ref-counts";
 import { capturedRefIds, Shipment } from "../../core/shipment";
 import type { SubmitOptions } from "../../core/task-options";
-import { printIn, submittingContext } from "../../core/task-output";
+import { submittingContext } from "../../core/task-output";
 import { Timeline, TimelineEvent, TraceEvent } from "../../core/timeline";
 import { NodeInfo, nodeLabel, NodeView, workerRow } from "../../core/views";
 import { ClusterAddress, displayAddress } from "../address";
 import { connectClient } from "../connect";
-import { keys, nodeQueue, QUEUE_PREFIX } from "../keys";
-import type { Printed } from "../node/output-relay";
+import { keys } from "../keys";
 import { ALIVE_FOR_MS, HEARTBEAT_MS, readNodes, readViews, RegisteredNode } from "../registry";
 import { storedBytes } from "../values";
-import { JobPayload, packPayload, TaskReport } from "../wire";
+import type { TaskReport } from "../wire";
 import { ClusterActors } from "./actors";
+import { CellOutput } from "./cell-output";
+import { NodeChannels } from "./node-channels";
 import { ClusterObjects } from "./objects";
 import { ClusterNode, NodeTable } from "./nodes";
 import { ClusterScheduler } from "./scheduler";
 import type { ClusterTask } from "./tasks";
-
-/** Contexts kept for output that arrives after its task's report. */
-const RECENT_CONTEXTS = 10_000;
-
-interface NodeChannel {
-  queue: Queue;
-  events: QueueEvents;
-}
 
 export class ClusterBackend implements DriverBackend {
   readonly numCpus: number;
   readonly description: string;
   private readonly driverId = randomHex(16);
   private readonly redis: Redis;
-  private readonly subscriber: Redis;
+  private readonly output: CellOutput;
   private readonly nodeTable = new NodeTable();
-  private readonly channels = new Map<string, NodeChannel>();
+  private readonly channels: NodeChannels;
   private readonly objects: ClusterObjects;
+  private readonly refs = new RefCounts((id) => this.free(id));
   private readonly scheduler: ClusterScheduler;
   private readonly actors: ClusterActors;
   private readonly timeline = new Timeline();
-  private readonly contexts = new Map<number, AsyncResource>();
   private nextTask = 0;
   /** The alive nodes as they last described themselves (their heartbeats). */
   private views: NodeView[] = [];
@@ -59,24 +53,32 @@ export class ClusterBackend implements DriverBackend {
 
   constructor(private readonly address: ClusterAddress, registered: RegisteredNode[]) {
     this.redis = connectClient(address).redis;
-    this.subscriber = connectClient(address).redis;
-    for (const client of [this.redis, this.subscriber]) client.on("error", () => undefined); // retried; shown when a call fails
-    this.objects = new ClusterObjects((ids) => this.redis.mgetBuffer(...ids.map((id) => keys.object(this.driverId, id))));
+    const subscriber = connectClient(address).redis;
+    for (const client of [this.redis, subscriber]) client.on("error", () => undefined); // retried; shown when a call fails
+    this.output = new CellOutput(subscriber, this.driverId);
+    void this.redis.multi().sadd(keys.drivers, this.driverId).set(keys.driverAlive(this.driverId), "1", "PX", ALIVE_FOR_MS).exec().catch(() => undefined);
+    this.objects = new ClusterObjects(
+      (ids) => this.redis.mgetBuffer(...ids.map((id) => keys.object(this.driverId, id))),
+      (id) => this.refs.freeIfUnheld(id)
+    );
+    this.channels = new NodeChannels(address, this.redis, {
+      done: (jobId, report) => this.actors.jobDone(jobId, report) || this.scheduler.jobDone(jobId, report),
+      failed: (jobId, reason) => this.actors.jobFailed(jobId, reason) || this.scheduler.jobFailed(jobId, reason),
+    });
     this.scheduler = new ClusterScheduler(this.driverId, this.nodeTable, this.objects, {
-      place: (node, jobId, payload) => this.place(node, jobId, payload),
+      place: (node, jobId, payload) => this.channels.send(node.record.id, jobId, payload),
       placed: (task, sent) => this.actors.placed(task, sent),
       finished: (task, outcome) => this.taskFinished(task, outcome),
     });
     this.actors = new ClusterActors(this.driverId, this.nodeTable, this.objects, {
-      send: (node, jobId, payload) => this.place(node, jobId, payload),
+      send: (node, jobId, payload) => this.channels.send(node.record.id, jobId, payload),
       callDone: ({ name, node }, report) => this.traced(name, node, report),
     });
     this.applyRegistry(registered);
     const alive = this.nodeTable.alive();
     this.numCpus = this.nodeTable.totals().CPU ?? 0;
     this.description = `a connection to the tsray cluster at ${displayAddress(address)}: ${alive.length} node(s), ${this.numCpus} CPU(s)`;
-    void this.subscriber.subscribe(keys.output(this.driverId));
-    this.subscriber.on("message", (_channel: string, message: string) => this.printed(JSON.parse(message) as Printed));
+    trackObjectRefs((ref) => this.refs.track(ref));
     this.refresher = setInterval(() => void this.refresh(), HEARTBEAT_MS);
     this.refresher.unref();
   }
@@ -98,49 +100,19 @@ export class ClusterBackend implements DriverBackend {
   private applyRegistry(registered: RegisteredNode[]): void {
     if (this.stopped) return;
     const { joined, died } = this.nodeTable.update(registered);
-    for (const record of joined) this.openChannel(record.id);
+    for (const record of joined) this.channels.open(record.id);
     for (const record of died) {
       this.scheduler.nodeDied(record);
       this.actors.nodeDied(record);
-      void this.closeChannel(record.id, true);
+      void this.channels.close(record.id, true);
     }
     if (joined.length > 0) this.scheduler.pump();
-  }
-
-  private openChannel(nodeId: string): void {
-    const connection = { host: this.address.host, port: this.address.port, password: this.address.password, maxRetriesPerRequest: null };
-    const queue = new Queue(nodeQueue(nodeId), { connection: this.redis, prefix: QUEUE_PREFIX });
-    const events = new QueueEvents(nodeQueue(nodeId), { connection, prefix: QUEUE_PREFIX });
-    queue.on("error", () => undefined); // connection trouble: the registry's heartbeat decides about the node
-    events.on("error", () => undefined);
-    events.on("completed", ({ jobId, returnvalue }) => {
-      const report = (typeof returnvalue === "string" ? JSON.parse(returnvalue) : returnvalue) as TaskReport;
-      if (!this.actors.jobDone(jobId, report)) this.scheduler.jobDone(jobId, report);
-    });
-    events.on("failed", ({ jobId, failedReason }) => {
-      if (!this.actors.jobFailed(jobId, failedReason)) this.scheduler.jobFailed(jobId, failedReason);
-    });
-    this.channels.set(nodeId, { queue, events });
-  }
-
-  private async closeChannel(nodeId: string, nodeDead: boolean): Promise<void> {
-    const channel = this.channels.get(nodeId);
-    if (!channel) return;
-    this.channels.delete(nodeId);
-    // A dead node's queue has no worker left: its jobs go (they were placed again elsewhere).
-    if (nodeDead) await channel.queue.obliterate({ force: true }).catch(() => undefined);
-    await Promise.all([channel.queue.close(), channel.events.close()]).catch(() => undefined);
-  }
-
-  private async place(node: ClusterNode, jobId: string, payload: JobPayload): Promise<void> {
-    const channel = this.channels.get(node.record.id);
-    if (!channel) throw new Error(`node ${node.record.id.slice(0, 12)} is gone`);
-    await channel.queue.add("task", packPayload(payload), { jobId, removeOnComplete: true, removeOnFail: true });
   }
 
   // ---- tasks and their output ----
 
   private taskFinished(task: ClusterTask, outcome: { report: TaskReport } | { error: Error }): void {
+    for (const id of task.dependencies) this.refs.release(id);
     if (task.body.kind === "create-actor") return this.actors.creationEnded(task, outcome);
     this.finished++;
     if ("report" in outcome && task.node) this.traced(task.options.name ?? task.body.shipment.fn.name, task.node, outcome.report);
@@ -150,21 +122,21 @@ export class ClusterBackend implements DriverBackend {
     this.timeline.add({ name, worker: report.lane, start: report.start, end: report.end, ok: report.ok, thread: workerRow(report.lane, nodeLabel(node.record)) });
   }
 
-  private printed({ task, text }: Printed): void {
-    printIn(this.contexts.get(task), process.stdout, text);
-  }
-
-  private remember(number: number, context: AsyncResource): void {
-    this.contexts.set(number, context);
-    if (this.contexts.size > RECENT_CONTEXTS) this.contexts.delete(this.contexts.keys().next().value!);
+  /** Nothing holds it any more: gone from here and from Redis (a pending one is freed once it settles). */
+  private free(id: string): void {
+    if (this.objects.state(id) === "pending") return;
+    this.objects.forget(id);
+    void this.redis.del(keys.object(this.driverId, id)).catch(() => undefined);
   }
 
   // ---- Backend ----
 
   submit(shipment: Shipment, args: Encoded[], options: SubmitOptions): ObjectRef[] {
     const returnIds = Array.from({ length: options.numReturns }, () => newObjectId());
+    // The refs first: they hold their objects (ref-counts.ts), which may settle at once (a failed argument).
+    const refs = returnIds.map((id) => new ObjectRef(id));
     this.schedule({ kind: "task", shipment }, `ray::${options.name ?? shipment.fn.name}()`, args, options, returnIds);
-    return returnIds.map((id) => new ObjectRef(id));
+    return refs;
   }
 
   private schedule(body: ClusterTask["body"], name: string, args: Encoded[], options: SubmitOptions, returnIds: string[]): ClusterTask {
@@ -183,7 +155,9 @@ export class ClusterBackend implements DriverBackend {
       retries: 0,
       state: "waiting",
     };
-    this.remember(task.number, task.context);
+    this.output.remember(task.number, task.context);
+    this.refs.escape(task.carried);
+    for (const id of task.dependencies) this.refs.hold(id);
     if (body.kind === "create-actor") this.actors.created(body.actorId, task);
     this.scheduler.submit(task);
     return task;
@@ -198,19 +172,30 @@ export class ClusterBackend implements DriverBackend {
     const stored = this.redis.set(keys.object(this.driverId, id), bytes).then(() => undefined);
     stored.catch(() => undefined);
     this.objects.putHere(id, value, stored);
+    if (value.hasRefs) this.refs.escape(refIdsIn(value));
     return new ObjectRef(id);
   }
 
   get(ids: string[], timeout?: number): Promise<unknown[]> {
-    return this.objects.get(ids, timeout);
+    return this.pinned(ids, () => this.objects.get(ids, timeout));
   }
 
   getEncoded(ids: string[], timeout?: number): Promise<Encoded[]> {
-    return this.objects.getEncoded(ids, timeout);
+    return this.pinned(ids, () => this.objects.getEncoded(ids, timeout));
   }
 
   wait(ids: string[], numReturns: number, timeout?: number): Promise<boolean[]> {
-    return this.objects.wait(ids, numReturns, timeout);
+    return this.pinned(ids, () => this.objects.wait(ids, numReturns, timeout));
+  }
+
+  /** The objects stay while a get or wait needs them (the caller's refs may be collected meanwhile). */
+  private async pinned<T>(ids: string[], answer: () => Promise<T>): Promise<T> {
+    for (const id of ids) this.refs.hold(id);
+    try {
+      return await answer();
+    } finally {
+      for (const id of ids) this.refs.release(id);
+    }
   }
 
   cancel(id: string, _force: boolean): void {
@@ -226,8 +211,12 @@ export class ClusterBackend implements DriverBackend {
     this.requireOpen();
     this.objects.requireKnown(args.flatMap(refIdsIn), `${method}.remote()`);
     const number = this.nextTask++;
-    this.remember(number, submittingContext());
-    return this.actors.call(id, method, args, numReturns, number).map((ref) => new ObjectRef(ref));
+    this.output.remember(number, submittingContext());
+    this.refs.escape(args.flatMap(refIdsIn));
+    const returnIds = Array.from({ length: numReturns }, () => newObjectId());
+    const refs = returnIds.map((returnId) => new ObjectRef(returnId)); // before they may settle (a dead actor)
+    this.actors.call(id, method, args, returnIds, number);
+    return refs;
   }
 
   killActor(id: string): void {
@@ -273,11 +262,13 @@ export class ClusterBackend implements DriverBackend {
   async shutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.refresher);
+    trackObjectRefs(undefined);
+    for (const [nodeId, jobIds] of this.scheduler.placedJobs()) await this.channels.withdraw(nodeId, jobIds);
     this.scheduler.stop();
-    await Promise.all([...this.channels.keys()].map((id) => this.closeChannel(id, false)));
+    await this.channels.closeAll();
     await this.freeObjects().catch(() => undefined);
-    await this.redis.del(keys.driverAlive(this.driverId)).catch(() => undefined);
-    this.subscriber.disconnect();
+    await this.redis.multi().del(keys.driverAlive(this.driverId)).srem(keys.drivers, this.driverId).exec().catch(() => undefined);
+    this.output.close();
     this.redis.disconnect();
   }
 

@@ -23,7 +23,8 @@ export type ObjectFetch = (ids: string[]) => Promise<(Buffer | null)[]>;
 export class ClusterObjects {
   private readonly entries = new Map<string, ObjectEntry>();
 
-  constructor(private readonly fetch: ObjectFetch) {}
+  /** `onSettle(id)`: called once an object settles (reference counting may free it then). */
+  constructor(private readonly fetch: ObjectFetch, private readonly onSettle: (id: string) => void) {}
 
   has(id: string): boolean {
     return this.entries.has(id);
@@ -89,11 +90,12 @@ export class ClusterObjects {
     const waiters = entry.waiters;
     entry.waiters = [];
     for (const waiter of waiters) waiter();
+    this.onSettle(id);
   }
 
   async getEncoded(ids: string[], timeout?: number): Promise<Encoded[]> {
     this.requireKnown(ids, "ray.get()");
-    await this.settled(ids, timeout);
+    await this.allSettled(ids, timeout);
     const missing = [...new Set(ids.filter((id) => this.entries.get(id)!.value === undefined))];
     if (missing.length > 0) {
       const buffers = await this.fetch(missing);
@@ -113,7 +115,7 @@ export class ClusterObjects {
   }
 
   /** Waits until every object settled, rejecting with the first failure (or a timeout). */
-  private settled(ids: string[], timeout: number | undefined): Promise<void> {
+  private allSettled(ids: string[], timeout: number | undefined): Promise<void> {
     return new Promise((resolve, reject) => {
       let left = 0;
       let done = false;

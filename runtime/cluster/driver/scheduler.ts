@@ -165,6 +165,16 @@ export class ClusterScheduler {
     this.fail(task, error);
   }
 
+  /** The jobs placed and not reported, by node. */
+  placedJobs(): Map<string, string[]> {
+    const byNode = new Map<string, string[]>();
+    for (const [jobId, task] of this.byJob) {
+      const nodeId = task.node!.record.id;
+      byNode.set(nodeId, [...(byNode.get(nodeId) ?? []), jobId]);
+    }
+    return byNode;
+  }
+
   counts(): { queued: number; running: number } {
     return { queued: this.ready.length, running: this.byJob.size };
   }

@@ -11,7 +11,7 @@ import { nodeLabel, NodeView } from "../../core/views";
 import { encode, Encoded } from "../../core/codec";
 import { randomHex } from "../../core/ids";
 import { ObjectRef } from "../../core/object-ref";
-import { init, shutdown, startedBackend } from "../../api/session";
+import { driverBackend, init, shutdown } from "../../api/session";
 import { ClusterAddress } from "../address";
 import { checkedClient } from "../connect";
 import { failureOf } from "../failures";
@@ -20,6 +20,7 @@ import { ALIVE_FOR_MS, HEARTBEAT_MS, NodeRecord, registerNode, renewNode, unregi
 import { storedBytes, storedObject, StoredObject } from "../values";
 import { CallActorPayload, CreateActorPayload, INLINE_BYTES, JobPayload, TaskJobData, TaskPayload, TaskReport, unpackPayload } from "../wire";
 import { AdoptedFunctions } from "./adopted-functions";
+import { Janitor } from "./janitor";
 import { Lanes } from "./lanes";
 import { OutputRelay } from "./output-relay";
 
@@ -41,6 +42,7 @@ export class NodeAgent {
   private heartbeat?: NodeJS.Timeout;
   private readonly lanes = new Lanes();
   private readonly functions = new AdoptedFunctions();
+  private janitor?: Janitor;
   /** Per actor: the number of the next job to reach the local backend, and those waiting for their turn (see inTurn). */
   private readonly actorTurns = new Map<string, { next: number; waiting: Map<number, () => void> }>();
   private stopped = false;
@@ -61,7 +63,7 @@ export class NodeAgent {
 
   private async begin(): Promise<void> {
     init({ address: "local", numCpus: this.options.numCpus, resources: this.options.resources, dashboard: false });
-    this.local = startedBackend()!;
+    this.local = driverBackend()!;
     this.relay = new OutputRelay(this.redis, nodeLabel({ hostname: hostname(), id: this.id }));
     this.worker = new Worker<TaskJobData, TaskReport>(nodeQueue(this.id), (job) => this.run(job), {
       connection: { host: this.address.host, port: this.address.port, password: this.address.password, maxRetriesPerRequest: null },
@@ -74,6 +76,7 @@ export class NodeAgent {
     await this.worker.waitUntilReady();
     await registerNode(this.redis, this.record);
     this.keepAlive();
+    this.janitor = new Janitor(this.redis);
   }
 
   private keepAlive(): void {
@@ -98,9 +101,11 @@ export class NodeAgent {
 
   private async run(job: Job<TaskJobData, TaskReport>): Promise<TaskReport> {
     const payload = unpackPayload(job.data);
+    const start = Date.now();
+    // Queued for a driver gone since: nothing would read what it makes.
+    if (await this.janitor!.driverGone(payload.driverId)) return { start, end: start, lane: -1, ok: false, inline: [] };
     this.functions.adopt(payload.driverId, payload);
     const lane = this.lanes.take();
-    const start = Date.now();
     try {
       const objects = await this.outcomeOf(payload);
       const bytes = objects.map((object, i) => this.bytesOf(object, payload, i));
@@ -226,6 +231,7 @@ export class NodeAgent {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.heartbeat);
+    this.janitor?.stop();
     await this.worker?.close(true).catch(() => undefined);
     await this.removeQueue().catch(() => undefined);
     this.relay?.close();

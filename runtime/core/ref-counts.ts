@@ -1,5 +1,6 @@
 // Reference counting, as Ray does it, so that a long session does not keep every object it
-// ever made: a settled object is freed once nothing can ask for it any more. Its holders:
+// ever made (every backend's driver counts this way): a settled object is freed once
+// nothing can ask for it any more. Its holders:
 //   - live ObjectRef instances in the driver's thread: ObjectRef tells the driver of each one
 //     made (by `.remote()`, `put`, or decoding a value) and a FinalizationRegistry of when
 //     it is collected; several instances may share an id, so they are counted per id;
@@ -13,7 +14,7 @@
 //     refs until the value itself is freed (Ray's borrower protocol); the conservative rule
 //     is simple and cannot free anything still reachable, and the common case (tasks and
 //     puts of plain data, refs dropped by the caller) is freed exactly.
-import type { ObjectRef } from "../core/object-ref";
+import type { ObjectRef } from "./object-ref";
 
 export class RefCounts {
   private readonly holders = new Map<string, number>();
