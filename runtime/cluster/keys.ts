@@ -21,6 +21,10 @@ export const keys = {
   objectPattern: (driverId: string) => `tsray:obj:${driverId}:*`,
   /** Pub/sub: what tasks print, for the driver that submitted them. */
   output: (driverId: string) => `tsray:out:${driverId}`,
+  /** Pub/sub: calls a node's tasks make to the driver's actors (wire.ts's ForeignCall). */
+  calls: (driverId: string) => `tsray:calls:${driverId}`,
+  /** Pub/sub: the driver's answers to a node's calls (wire.ts's ForeignReply). */
+  replies: (nodeId: string) => `tsray:replies:${nodeId}`,
 };
 
 /** The queue of tasks placed on a node. */

@@ -81,6 +81,31 @@ export interface TaskReport {
   inline: (string | null)[];
 }
 
+/** A call a task on a node makes to an actor of its driver, which the driver makes for it. */
+export interface ForeignCall {
+  node: string;
+  /** The driver's number of the calling task (its output's way to the cell). */
+  task: number;
+  actorId: string;
+  method: string;
+  args: Encoded[];
+  refs: string[];
+}
+
+/** One of a ForeignCall's objects, settled: its stored form when small, else read from Redis. */
+export interface ForeignReply {
+  ref: string;
+  stored: string | null;
+}
+
+export function packed(value: ForeignCall | ForeignReply): string {
+  return serialize(value).toString("base64");
+}
+
+export function unpacked<T extends ForeignCall | ForeignReply>(text: string): T {
+  return deserialize(Buffer.from(text, "base64")) as T;
+}
+
 /** Objects up to this size also ride back with the job's report (the driver then needs no read). */
 export const INLINE_BYTES = 64 * 1024;
 

@@ -2,12 +2,23 @@
 // the local one, runtime/local/); inside a worker, a client that forwards nested calls to
 // the driver. The API and the dashboard see only these interfaces, never a backend's parts,
 // so that another backend plugs in beside the local one (the session picks it).
+import type { AsyncResource } from "node:async_hooks";
 import type { Encoded } from "./codec";
 import type { ObjectRef } from "./object-ref";
 import type { SubmitOptions } from "./task-options";
 import type { Shipment } from "./shipment";
 import type { NodeInfo, NodeView } from "./views";
 import type { TimelineEvent, TraceEvent } from "./timeline";
+
+/** What settles an object made elsewhere: its value, or its error. */
+export type Settle = (id: string, outcome: { value: Encoded } | { error: Error }) => void;
+
+/**
+ * A call to an actor a backend does not host, handed to whoever can reach it (a cluster
+ * node's local backend hands its tasks' calls to their driver). `refs` are the call's, made
+ * pending here; `context` is the submitting task's (it tells whose task called).
+ */
+export type ForeignActorCall = (call: { actorId: string; method: string; args: Encoded[]; refs: string[]; context?: AsyncResource }, settle: Settle) => void;
 
 export interface Backend {
   /** Submits a task; `args` are already encoded (refused values never get here). */
@@ -38,6 +49,8 @@ export interface DriverBackend extends Backend {
   getEncoded(ids: string[], timeout?: number): Promise<Encoded[]>;
   /** As `put`, under an id given by whoever made the ref (a node agent storing a cluster's object). */
   put(value: Encoded, id?: string): ObjectRef;
+  /** Where calls to actors it does not host go (by default they fail as unknown). */
+  forwardForeignActorCalls?(forward: ForeignActorCall): void;
   /** Calls `settled` once the object is ready or failed (at once if it is). Throws for an id no longer stored. */
   onSettled(id: string, settled: () => void): void;
   /** Chrome trace events of the most recent tasks (`ray.timeline()`). */

@@ -92,6 +92,11 @@ export class ActorTable {
     this.call(id, TERMINATE, [], 1);
   }
 
+  /** Whether the actor is (or was) one of this backend's. */
+  hosts(id: string): boolean {
+    return this.actors.has(id);
+  }
+
   isPending(id: string): boolean {
     return this.actors.get(id)?.state === "pending";
   }

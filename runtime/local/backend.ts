@@ -3,7 +3,8 @@
 // counts, dependency resolver, task table, resource ledger, worker pool, dispatcher, worker
 // exits, cancellation, actor table), wires them, and answers `Backend` with them.
 import { availableParallelism, hostname } from "node:os";
-import type { DriverBackend } from "../core/backend";
+import type { AsyncResource } from "node:async_hooks";
+import type { DriverBackend, ForeignActorCall } from "../core/backend";
 import { Encoded, refIdsIn } from "../core/codec";
 import { dependencyFailed, makeTaskError, RayActorError, TaskCancelledError } from "../core/errors";
 import { newObjectId, randomHex } from "../core/ids";
@@ -28,7 +29,7 @@ import { RefCounts } from "../core/ref-counts";
 import { ResourceLedger } from "./resources";
 import { Submitter } from "./submission";
 import { capturedRefIds } from "../core/shipment";
-import type { Outcome } from "./outcome";
+import { Outcome, settleRefs } from "./outcome";
 import { qualifiedName, Task } from "./task";
 import { printPrefixed } from "../core/task-output";
 import { TaskTable } from "./task-table";
@@ -62,6 +63,8 @@ export class LocalBackend implements DriverBackend, PoolMessageTarget {
   private readonly memoryMonitor: MemoryMonitor;
   private readonly messages: WorkerMessageHandlers = poolMessageHandlers(this);
   private stopped = false;
+  /** Where calls to actors hosted elsewhere go, when something can reach them (a cluster node's agent). */
+  private foreignActors?: ForeignActorCall;
 
   constructor(private readonly options: InitOptions) {
     this.numCpus = options.numCpus ?? availableParallelism();
@@ -149,10 +152,19 @@ export class LocalBackend implements DriverBackend, PoolMessageTarget {
     this.submitter.submit(shipment, args, options, [], id);
   }
 
-  /** `refs`: minted by the worker making the call. */
-  callActor(id: string, method: string, args: Encoded[], numReturns: number, refs?: string[]): ObjectRef[] {
+  /** `refs`: minted by the worker making the call; `context`: the calling task's. */
+  callActor(id: string, method: string, args: Encoded[], numReturns: number, refs?: string[], context?: AsyncResource): ObjectRef[] {
     this.submitter.requireKnownRefs(args, [], () => `${method}.remote()`);
-    return this.actors.call(id, method, args, numReturns, refs);
+    if (!this.foreignActors || this.actors.hosts(id)) return this.actors.call(id, method, args, numReturns, refs);
+    const ids = refs ?? Array.from({ length: numReturns }, () => newObjectId());
+    for (const ref of ids) this.store.create(ref).actorCall = true;
+    const out = ids.map((ref) => new ObjectRef(ref)); // before they may settle
+    this.foreignActors({ actorId: id, method, args, refs: ids, context }, (ref, outcome) => settleRefs(this.store, this.refs, [ref], "value" in outcome ? { values: [outcome.value] } : outcome));
+    return out;
+  }
+
+  forwardForeignActorCalls(forward: ForeignActorCall): void {
+    this.foreignActors = forward;
   }
 
   killActor(id: string): void {
@@ -246,10 +258,10 @@ export class LocalBackend implements DriverBackend, PoolMessageTarget {
     if (task?.state === "running") this.dispatcher.lend(slot, task, blocked);
   }
 
-  callActorNested(actor: string, method: string, args: Encoded[], numReturns: number, refs: string[]): void {
+  callActorNested(slot: WorkerSlot, actor: string, method: string, args: Encoded[], numReturns: number, refs: string[]): void {
     this.refs.escape(refs);
     try {
-      this.callActor(actor, method, args, numReturns, refs);
+      this.callActor(actor, method, args, numReturns, refs, slot.lastContext);
     } catch (error) {
       this.submitter.refuse(refs, error as Error);
     }

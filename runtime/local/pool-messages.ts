@@ -23,7 +23,7 @@ export interface PoolMessageTarget {
   wait(ids: string[], numReturns: number, timeout?: number): Promise<boolean[]>;
   cancel(id: string, force: boolean): void;
   lend(slot: WorkerSlot, taskId: number, blocked: boolean): void;
-  callActorNested(actor: string, method: string, args: Encoded[], numReturns: number, refs: string[]): void;
+  callActorNested(slot: WorkerSlot, actor: string, method: string, args: Encoded[], numReturns: number, refs: string[]): void;
   killActor(id: string): void;
   createActorNested(id: string, shipment: Shipment, args: Encoded[], options: SubmitOptions): void;
 }
@@ -48,7 +48,7 @@ export function poolMessageHandlers(target: PoolMessageTarget): WorkerMessageHan
       }
     },
     blocked: (slot, message) => target.lend(slot, message.task, message.blocked),
-    "actor.call": (_slot, message) => target.callActorNested(message.actor, message.method, message.args, message.numReturns, message.refs),
+    "actor.call": (slot, message) => target.callActorNested(slot, message.actor, message.method, message.args, message.numReturns, message.refs),
     "actor.kill": (_slot, message) => target.killActor(message.actor),
     "actor.new": (_slot, message) => target.createActorNested(message.actor, { fn: message.fn, data: message.data }, message.args, message.options),
   };

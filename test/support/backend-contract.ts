@@ -287,14 +287,16 @@ export function describeBackendContract(backend: BackendUnderTest): void {
     describe("cancel", () => {
       itNeeding("calls-from-tasks", "a queued task never runs: its get rejects with TaskCancelledError, the tasks after it run", async () => {
         const log = await newLog();
-        const blockers = [sleepThen.remote(0.3, "b1"), sleepThen.remote(0.3, "b2")];
+        // Every CPU taken: the next two tasks queue.
+        const names = Array.from({ length: NUM_CPUS }, (_, i) => `b${i + 1}`);
+        const blockers = names.map((name) => sleepThen.remote(0.3, name));
         const queued = logsAround.remote(log, "cancelled", 0);
         const later = logsAround.remote(log, "later", 0);
         ray.cancel(queued);
         const error = await rejectionOf(ray.get(queued));
         expect(error).to.be.instanceOf(TaskCancelledError);
         expect(error).to.be.instanceOf(RayError);
-        expect(await ray.get([...blockers, later])).to.deep.equal(["b1", "b2", "later"]);
+        expect(await ray.get([...blockers, later])).to.deep.equal([...names, "later"]);
         // The queue is in order: once the task after it ran, the cancelled one had its turn.
         expect(await ray.get(log.read.remote())).to.deep.equal(["later start", "later end"]);
         ray.kill(log);

@@ -25,6 +25,7 @@ import { storedBytes } from "../values";
 import type { TaskReport } from "../wire";
 import { ClusterActors } from "./actors";
 import { CellOutput } from "./cell-output";
+import { ForeignCallsServed } from "./foreign-calls";
 import { NodeChannels } from "./node-channels";
 import { ClusterObjects } from "./objects";
 import { ClusterNode, NodeTable } from "./nodes";
@@ -36,7 +37,10 @@ export class ClusterBackend implements DriverBackend {
   readonly description: string;
   private readonly driverId = randomHex(16);
   private readonly redis: Redis;
+  private readonly subscriber: Redis;
   private readonly output: CellOutput;
+  /** Calls tasks on the nodes make to this driver's actors. */
+  private readonly served: ForeignCallsServed;
   private readonly nodeTable = new NodeTable();
   private readonly channels: NodeChannels;
   private readonly objects: ClusterObjects;
@@ -55,6 +59,7 @@ export class ClusterBackend implements DriverBackend {
     this.redis = connectClient(address).redis;
     const subscriber = connectClient(address).redis;
     for (const client of [this.redis, subscriber]) client.on("error", () => undefined); // retried; shown when a call fails
+    this.subscriber = subscriber;
     this.output = new CellOutput(subscriber, this.driverId);
     void this.redis.multi().sadd(keys.drivers, this.driverId).set(keys.driverAlive(this.driverId), "1", "PX", ALIVE_FOR_MS).exec().catch(() => undefined);
     this.objects = new ClusterObjects(
@@ -78,6 +83,7 @@ export class ClusterBackend implements DriverBackend {
     const alive = this.nodeTable.alive();
     this.numCpus = this.nodeTable.totals().CPU ?? 0;
     this.description = `a connection to the tsray cluster at ${displayAddress(address)}: ${alive.length} node(s), ${this.numCpus} CPU(s)`;
+    this.served = new ForeignCallsServed(this.driverId, subscriber, this.redis, this.objects, this.actors, this.refs);
     trackObjectRefs((ref) => this.refs.track(ref));
     this.refresher = setInterval(() => void this.refresh(), HEARTBEAT_MS);
     this.refresher.unref();
@@ -268,7 +274,7 @@ export class ClusterBackend implements DriverBackend {
     await this.channels.closeAll();
     await this.freeObjects().catch(() => undefined);
     await this.redis.multi().del(keys.driverAlive(this.driverId)).srem(keys.drivers, this.driverId).exec().catch(() => undefined);
-    this.output.close();
+    this.subscriber.disconnect();
     this.redis.disconnect();
   }
 

@@ -13,8 +13,9 @@ export class CellOutput {
   private readonly contexts = new Map<number, AsyncResource>();
 
   constructor(private readonly subscriber: Redis, driverId: string) {
-    void subscriber.subscribe(keys.output(driverId)).catch(() => undefined);
-    subscriber.on("message", (_channel: string, message: string) => this.print(JSON.parse(message) as Printed));
+    const channel = keys.output(driverId);
+    void subscriber.subscribe(channel).catch(() => undefined);
+    subscriber.on("message", (from: string, message: string) => from === channel && this.print(JSON.parse(message) as Printed));
   }
 
   /** The cell of task `number`. */
@@ -27,7 +28,4 @@ export class CellOutput {
     printIn(this.contexts.get(task), process.stdout, text);
   }
 
-  close(): void {
-    this.subscriber.disconnect();
-  }
 }

@@ -58,6 +58,11 @@ export class ClusterObjects {
     return this.entries.get(id)?.state;
   }
 
+  /** The value, if it is held here (small, or put by the driver). */
+  heldValue(id: string): Encoded | undefined {
+    return this.entries.get(id)?.value;
+  }
+
   errorOf(id: string): Error | undefined {
     return this.entries.get(id)?.error;
   }

@@ -13,13 +13,14 @@ import { randomHex } from "../../core/ids";
 import { ObjectRef } from "../../core/object-ref";
 import { driverBackend, init, shutdown } from "../../api/session";
 import { ClusterAddress } from "../address";
-import { checkedClient } from "../connect";
+import { checkedClient, connectClient } from "../connect";
 import { failureOf } from "../failures";
 import { keys, nodeQueue, QUEUE_PREFIX } from "../keys";
 import { ALIVE_FOR_MS, HEARTBEAT_MS, NodeRecord, registerNode, renewNode, unregisterNode } from "../registry";
 import { storedBytes, storedObject, StoredObject } from "../values";
 import { CallActorPayload, CreateActorPayload, INLINE_BYTES, JobPayload, TaskJobData, TaskPayload, TaskReport, unpackPayload } from "../wire";
 import { AdoptedFunctions } from "./adopted-functions";
+import { ForeignCalls } from "./foreign-calls";
 import { Janitor } from "./janitor";
 import { Lanes } from "./lanes";
 import { OutputRelay } from "./output-relay";
@@ -43,6 +44,7 @@ export class NodeAgent {
   private readonly lanes = new Lanes();
   private readonly functions = new AdoptedFunctions();
   private janitor?: Janitor;
+  private foreign?: ForeignCalls;
   /** Per actor: the number of the next job to reach the local backend, and those waiting for their turn (see inTurn). */
   private readonly actorTurns = new Map<string, { next: number; waiting: Map<number, () => void> }>();
   private stopped = false;
@@ -65,6 +67,10 @@ export class NodeAgent {
     init({ address: "local", numCpus: this.options.numCpus, resources: this.options.resources, dashboard: false });
     this.local = driverBackend()!;
     this.relay = new OutputRelay(this.redis, nodeLabel({ hostname: hostname(), id: this.id }));
+    const subscriber = connectClient(this.address).redis;
+    subscriber.on("error", () => undefined); // reconnects; the heartbeat decides about the node
+    this.foreign = new ForeignCalls(this.id, this.redis, subscriber, this.local, this.relay);
+    this.local.forwardForeignActorCalls!(this.foreign.forward);
     this.worker = new Worker<TaskJobData, TaskReport>(nodeQueue(this.id), (job) => this.run(job), {
       connection: { host: this.address.host, port: this.address.port, password: this.address.password, maxRetriesPerRequest: null },
       prefix: QUEUE_PREFIX,
@@ -232,6 +238,7 @@ export class NodeAgent {
     this.stopped = true;
     clearInterval(this.heartbeat);
     this.janitor?.stop();
+    this.foreign?.close();
     await this.worker?.close(true).catch(() => undefined);
     await this.removeQueue().catch(() => undefined);
     this.relay?.close();

@@ -3,7 +3,7 @@
 // The local backend the agent drives writes a task's lines on stdout in the async context
 // that submitted it; the agent submits each job inside `within`, so that those writes know
 // their driver and task.
-import { AsyncLocalStorage } from "node:async_hooks";
+import { AsyncLocalStorage, AsyncResource } from "node:async_hooks";
 import type { Redis } from "ioredis";
 import { keys } from "../keys";
 
@@ -13,7 +13,7 @@ export interface Printed {
   text: string;
 }
 
-interface Printer {
+export interface Printer {
   driverId: string;
   task: number;
 }
@@ -32,6 +32,11 @@ export class OutputRelay {
       return true;
     }) as typeof stdout.write;
     this.restore = () => (stdout.write = write);
+  }
+
+  /** Whose task submitted in `context` (a job's, made inside `within`). */
+  printerIn(context: AsyncResource | undefined): Printer | undefined {
+    return context?.runInAsyncScope(() => this.printer.getStore());
   }
 
   within<T>(printer: Printer, run: () => T): T {

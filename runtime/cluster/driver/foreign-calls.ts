@@ -1,0 +1,47 @@
+// The driver's side of node/foreign-calls.ts: a task on a node called an actor of this
+// driver; the driver makes the call as its own (so its order, placement and the actor's
+// death apply as to any call) and answers the node as each of the call's objects settles,
+// with the object itself when small (then it is freed here: the node has it), else with
+// its key in Redis (then kept until shutdown: the node may read it any time).
+import type { Redis } from "ioredis";
+import type { RefCounts } from "../../core/ref-counts";
+import { failureOf } from "../failures";
+import { keys } from "../keys";
+import { storedBytes } from "../values";
+import { ForeignCall, ForeignReply, INLINE_BYTES, packed, unpacked } from "../wire";
+import type { ClusterActors } from "./actors";
+import type { ClusterObjects } from "./objects";
+
+export class ForeignCallsServed {
+  constructor(
+    private readonly driverId: string,
+    subscriber: Redis,
+    private readonly redis: Redis,
+    private readonly objects: ClusterObjects,
+    private readonly actors: ClusterActors,
+    private readonly refs: RefCounts
+  ) {
+    const channel = keys.calls(driverId);
+    void subscriber.subscribe(channel).catch(() => undefined);
+    subscriber.on("message", (from: string, message: string) => from === channel && this.make(unpacked<ForeignCall>(message)));
+  }
+
+  private make(call: ForeignCall): void {
+    this.refs.escape(call.refs); // the node's task holds them
+    this.actors.call(call.actorId, call.method, call.args, call.refs, call.task);
+    for (const ref of call.refs) this.objects.onSettled(ref, () => this.answer(call.node, ref));
+  }
+
+  private answer(node: string, ref: string): void {
+    const error = this.objects.errorOf(ref);
+    const value = this.objects.heldValue(ref);
+    const stored = error ? storedBytes({ failure: failureOf(error) }, "an error") : value ? storedBytes({ value }, "a call's result") : undefined;
+    const small = stored !== undefined && stored.length <= INLINE_BYTES;
+    const reply: ForeignReply = { ref, stored: small ? stored.toString("base64") : null };
+    void this.redis.publish(keys.replies(node), packed(reply)).catch(() => undefined);
+    if (small) {
+      this.objects.forget(ref);
+      void this.redis.del(keys.object(this.driverId, ref)).catch(() => undefined);
+    }
+  }
+}
