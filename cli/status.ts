@@ -1,9 +1,10 @@
 // `tsray status [--address URL]`: the cluster's nodes as its registry in Redis holds them
-// (alive while their heartbeat key is), and the totals of the alive ones. Only what the
-// registry knows: free CPUs, running tasks and actors are not recorded there (yet).
+// (alive while their heartbeat key is), with what each said in its last heartbeat (CPUs
+// free, tasks running, actors alive), and the totals of the alive ones.
+import type { NodeView } from "../runtime/core/views";
 import { ClusterAddress, displayAddress, formatAddress, parseAddress, resolveAddress } from "../runtime/cluster/address";
 import { checkedClient } from "../runtime/cluster/connect";
-import { readNodes, RegisteredNode } from "../runtime/cluster/registry";
+import { readNodes, readViews, RegisteredNode } from "../runtime/cluster/registry";
 import { readSessionFile } from "../runtime/cluster/session-file";
 
 export interface StatusCommandOptions {
@@ -20,9 +21,14 @@ function table(rows: string[][]): string {
   return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join("  ")).join("\n");
 }
 
-function nodeTable(nodes: RegisteredNode[]): string {
-  const header = ["NODE", "HOSTNAME", "ADDRESS", "STATE", "CPUS", "OTHER RESOURCES"];
-  const rows = nodes.map((node) => [node.id.slice(0, 12), node.hostname, node.address, node.alive ? "alive" : "dead", String(node.resources.CPU ?? 0), otherResources(node.resources)]);
+function nodeTable(nodes: RegisteredNode[], views: (NodeView | undefined)[]): string {
+  const header = ["NODE", "HOSTNAME", "ADDRESS", "STATE", "CPUS", "FREE", "RUNNING", "ACTORS", "OTHER RESOURCES"];
+  const rows = nodes.map((node, i) => {
+    const view = node.alive ? views[i] : undefined;
+    const seen = (value: number | undefined) => (value === undefined ? "-" : String(value));
+    const actors = view?.actors.filter((actor) => actor.state !== "dead").length;
+    return [node.id.slice(0, 12), node.hostname, node.address, node.alive ? "alive" : "dead", String(node.resources.CPU ?? 0), seen(view?.available.CPU), seen(view?.running), seen(actors), otherResources(node.resources)];
+  });
   return table([header, ...rows]);
 }
 
@@ -45,8 +51,10 @@ export async function statusCommand(options: StatusCommandOptions): Promise<void
   const address = resolveAddress(options.address ?? process.env.TSRAY_ADDRESS ?? "auto");
   const redis = await checkedClient(address);
   let nodes: RegisteredNode[];
+  let views: (NodeView | undefined)[];
   try {
     nodes = await readNodes(redis);
+    views = await readViews(redis, nodes.map((node) => node.id));
   } finally {
     redis.disconnect();
   }
@@ -54,6 +62,6 @@ export async function statusCommand(options: StatusCommandOptions): Promise<void
   const join = joinLine(address);
   if (join) lines.push(join);
   if (nodes.length === 0) lines.push("No nodes have joined it.");
-  else lines.push("", nodeTable(nodes), "", totals(nodes));
+  else lines.push("", nodeTable(nodes, views), "", totals(nodes));
   console.log(lines.join("\n"));
 }

@@ -67,12 +67,12 @@ function listening(port: number): Promise<boolean> {
   });
 }
 
-/** The rows of `tsray status`'s table: id, hostname, address, state, CPUs. */
+/** The rows of `tsray status`'s table: id, hostname, address, state, CPUs, free, running, actors. */
 function statusRows(stdout: string): string[][] {
   return stdout
     .split("\n")
     .filter((line) => /^[0-9a-f]{12}\s/.test(line))
-    .map((line) => line.trim().split(/\s+/).slice(0, 5));
+    .map((line) => line.trim().split(/\s+/).slice(0, 8));
 }
 
 async function withRedis<T>(session: SessionFile, use: (redis: Redis) => Promise<T>): Promise<T> {
@@ -151,7 +151,7 @@ describe("tsray start / status / stop", function () {
     let rows = statusRows(status.stdout);
     expect(rows, status.stdout).to.have.length(1);
     expect(rows[0][0]).to.equal(head.session.processes[1].nodeId!.slice(0, 12));
-    expect(rows[0].slice(3)).to.deep.equal(["alive", "2"]);
+    expect(rows[0].slice(3)).to.deep.equal(["alive", "2", "2", "0", "0"]);
 
     const joined = tsray(["start", "--address", head.joinAddress, "--num-cpus", "1"], dir);
     const after = session(dir)!;

@@ -45,7 +45,8 @@ export function ganttSpec(spans: TaskSpan[], options: GanttOptions = {}): Record
     width: options.width ?? 480,
     height: { step: 28 },
     data: { values },
-    encoding: { y: { field: "worker", type: "nominal", title: null, sort: workers } },
+    // Room for a cluster's rows ("worker 2 (node host/1a2b3c)"); Vega-Lite cuts labels at 180 px.
+    encoding: { y: { field: "worker", type: "nominal", title: null, sort: workers, axis: { labelLimit: 320 } } },
     layer: [
       {
         mark: { type: "bar", stroke: "white", strokeWidth: 1, cornerRadius: 2 },

@@ -19,6 +19,8 @@ export const keys = {
   object: (driverId: string, objectId: string) => `tsray:obj:${driverId}:${objectId}`,
   /** Every object of a driver, for freeing them all when it is gone. */
   objectPattern: (driverId: string) => `tsray:obj:${driverId}:*`,
+  /** List: the nodes' reports of the driver's jobs (wire.ts's TaskReport), in the order they ended. */
+  reports: (driverId: string) => `tsray:reports:${driverId}`,
   /** Pub/sub: what tasks print, for the driver that submitted them. */
   output: (driverId: string) => `tsray:out:${driverId}`,
   /** Pub/sub: calls a node's tasks make to the driver's actors (wire.ts's ForeignCall). */

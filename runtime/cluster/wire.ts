@@ -71,8 +71,14 @@ export interface TaskJobData {
   p: string;
 }
 
-/** A job's return value: when and where (the node's lane) it ran; small objects ride along, already stored in Redis too. */
+/**
+ * What a node says of a job it ran, on the driver's list of reports (keys.reports): when and
+ * where (the node's lane) it ran; small objects ride along, already stored in Redis too.
+ * `failed`: the node could not run it at all (an argument gone from Redis).
+ */
 export interface TaskReport {
+  jobId: string;
+  failed?: string;
   start: number;
   end: number;
   lane: number;

@@ -92,13 +92,9 @@ export class ActorTable {
     this.call(id, TERMINATE, [], 1);
   }
 
-  /** Whether the actor is (or was) one of this backend's. */
-  hosts(id: string): boolean {
-    return this.actors.has(id);
-  }
-
-  isPending(id: string): boolean {
-    return this.actors.get(id)?.state === "pending";
+  /** The actor's state, if it is (or was) one of this backend's. */
+  stateOf(id: string): "pending" | "alive" | "dead" | undefined {
+    return this.actors.get(id)?.state;
   }
 
   /** For the dashboard: the most recent `limit` actors, their state and calls waiting or running. */

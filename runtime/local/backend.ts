@@ -155,7 +155,7 @@ export class LocalBackend implements DriverBackend, PoolMessageTarget {
   /** `refs`: minted by the worker making the call; `context`: the calling task's. */
   callActor(id: string, method: string, args: Encoded[], numReturns: number, refs?: string[], context?: AsyncResource): ObjectRef[] {
     this.submitter.requireKnownRefs(args, [], () => `${method}.remote()`);
-    if (!this.foreignActors || this.actors.hosts(id)) return this.actors.call(id, method, args, numReturns, refs);
+    if (!this.foreignActors || this.actors.stateOf(id)) return this.actors.call(id, method, args, numReturns, refs);
     const ids = refs ?? Array.from({ length: numReturns }, () => newObjectId());
     for (const ref of ids) this.store.create(ref).actorCall = true;
     const out = ids.map((ref) => new ObjectRef(ref)); // before they may settle
@@ -168,7 +168,7 @@ export class LocalBackend implements DriverBackend, PoolMessageTarget {
   }
 
   killActor(id: string): void {
-    if (this.actors.isPending(id)) {
+    if (this.actors.stateOf(id) === "pending") {
       // Still waiting for its CPUs: its creation leaves the queue.
       for (const task of this.tasks.all()) if (task.actor === id) this.finish(task, { error: new RayActorError("killed before it started") });
     }

@@ -27,6 +27,7 @@ import { ClusterActors } from "./actors";
 import { CellOutput } from "./cell-output";
 import { ForeignCallsServed } from "./foreign-calls";
 import { NodeChannels } from "./node-channels";
+import { ReportReader } from "./reports";
 import { ClusterObjects } from "./objects";
 import { ClusterNode, NodeTable } from "./nodes";
 import { ClusterScheduler } from "./scheduler";
@@ -43,6 +44,7 @@ export class ClusterBackend implements DriverBackend {
   private readonly served: ForeignCallsServed;
   private readonly nodeTable = new NodeTable();
   private readonly channels: NodeChannels;
+  private readonly reports: ReportReader;
   private readonly objects: ClusterObjects;
   private readonly refs = new RefCounts((id) => this.free(id));
   private readonly scheduler: ClusterScheduler;
@@ -66,7 +68,10 @@ export class ClusterBackend implements DriverBackend {
       (ids) => this.redis.mgetBuffer(...ids.map((id) => keys.object(this.driverId, id))),
       (id) => this.refs.freeIfUnheld(id)
     );
-    this.channels = new NodeChannels(address, this.redis, {
+    this.channels = new NodeChannels(this.redis);
+    const blocking = connectClient(address, { blocking: true }).redis;
+    blocking.on("error", () => undefined);
+    this.reports = new ReportReader(blocking, this.driverId, {
       done: (jobId, report) => this.actors.jobDone(jobId, report) || this.scheduler.jobDone(jobId, report),
       failed: (jobId, reason) => this.actors.jobFailed(jobId, reason) || this.scheduler.jobFailed(jobId, reason),
     });
@@ -272,8 +277,9 @@ export class ClusterBackend implements DriverBackend {
     for (const [nodeId, jobIds] of this.scheduler.placedJobs()) await this.channels.withdraw(nodeId, jobIds);
     this.scheduler.stop();
     await this.channels.closeAll();
+    await this.reports.stop();
     await this.freeObjects().catch(() => undefined);
-    await this.redis.multi().del(keys.driverAlive(this.driverId)).srem(keys.drivers, this.driverId).exec().catch(() => undefined);
+    await this.redis.multi().del(keys.driverAlive(this.driverId), keys.reports(this.driverId)).srem(keys.drivers, this.driverId).exec().catch(() => undefined);
     this.subscriber.disconnect();
     this.redis.disconnect();
   }

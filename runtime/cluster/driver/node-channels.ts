@@ -1,45 +1,50 @@
 // The driver's line to each alive node: the node's BullMQ queue, where the driver adds the
-// jobs it places there, and the queue's events, where it hears each job's end (the report
-// a node returns, or why the node could not run it).
-import { Queue, QueueEvents } from "bullmq";
+// jobs it places there (those placed in one turn of the event loop in one addBulk, in
+// order: one round trip for a batch). Their ends come back on the driver's list of
+// reports (reports.ts).
+import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import type { ClusterAddress } from "../address";
 import { nodeQueue, QUEUE_PREFIX } from "../keys";
-import { JobPayload, packPayload, TaskReport } from "../wire";
-
-export interface JobEnds {
-  done(jobId: string, report: TaskReport): void;
-  failed(jobId: string, reason: string): void;
-}
+import { JobPayload, packPayload } from "../wire";
 
 interface NodeChannel {
   queue: Queue;
-  events: QueueEvents;
+  /** Jobs placed in this turn of the event loop, not yet added. */
+  outgoing: { jobs: Parameters<Queue["addBulk"]>[0]; sent: { resolve: () => void; reject: (error: Error) => void }[] } | null;
 }
 
 export class NodeChannels {
   private readonly channels = new Map<string, NodeChannel>();
 
-  constructor(private readonly address: ClusterAddress, private readonly redis: Redis, private readonly ends: JobEnds) {}
+  constructor(private readonly redis: Redis) {}
 
   open(nodeId: string): void {
-    const { host, port, password } = this.address;
     const queue = new Queue(nodeQueue(nodeId), { connection: this.redis, prefix: QUEUE_PREFIX });
-    // QueueEvents blocks on its connection: its own, as BullMQ asks.
-    const events = new QueueEvents(nodeQueue(nodeId), { connection: { host, port, password, maxRetriesPerRequest: null }, prefix: QUEUE_PREFIX });
     queue.on("error", () => undefined); // connection trouble: the registry's heartbeat decides about the node
-    events.on("error", () => undefined);
-    events.on("completed", ({ jobId, returnvalue }) => {
-      this.ends.done(jobId, (typeof returnvalue === "string" ? JSON.parse(returnvalue) : returnvalue) as TaskReport);
-    });
-    events.on("failed", ({ jobId, failedReason }) => this.ends.failed(jobId, failedReason));
-    this.channels.set(nodeId, { queue, events });
+    this.channels.set(nodeId, { queue, outgoing: null });
   }
 
-  async send(nodeId: string, jobId: string, payload: JobPayload): Promise<void> {
+  send(nodeId: string, jobId: string, payload: JobPayload): Promise<void> {
     const channel = this.channels.get(nodeId);
-    if (!channel) throw new Error(`node ${nodeId.slice(0, 12)} is gone`);
-    await channel.queue.add("task", packPayload(payload), { jobId, removeOnComplete: true, removeOnFail: true });
+    if (!channel) return Promise.reject(new Error(`node ${nodeId.slice(0, 12)} is gone`));
+    if (!channel.outgoing) {
+      channel.outgoing = { jobs: [], sent: [] };
+      setImmediate(() => void this.flush(channel));
+    }
+    const { jobs, sent } = channel.outgoing;
+    jobs.push({ name: "task", data: packPayload(payload), opts: { jobId, removeOnComplete: true, removeOnFail: true } });
+    return new Promise((resolve, reject) => sent.push({ resolve, reject }));
+  }
+
+  private async flush(channel: NodeChannel): Promise<void> {
+    const { jobs, sent } = channel.outgoing!;
+    channel.outgoing = null;
+    try {
+      await channel.queue.addBulk(jobs);
+      for (const { resolve } of sent) resolve();
+    } catch (error) {
+      for (const { reject } of sent) reject(error as Error);
+    }
   }
 
   /** Jobs not started yet leave the queue (the driver is ending); running ones run out. */
@@ -54,7 +59,7 @@ export class NodeChannels {
     if (!channel) return;
     this.channels.delete(nodeId);
     if (nodeDead) await channel.queue.obliterate({ force: true }).catch(() => undefined);
-    await Promise.all([channel.queue.close(), channel.events.close()]).catch(() => undefined);
+    await channel.queue.close().catch(() => undefined);
   }
 
   async closeAll(): Promise<void> {

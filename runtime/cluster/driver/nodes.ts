@@ -16,6 +16,8 @@ export interface ClusterNode {
   record: RegisteredNode;
   /** What this driver's tasks hold there now. */
   held: Record<string, number>;
+  /** Short tasks sent there ahead, holding nothing until they start (ahead.ts). */
+  ahead: number;
 }
 
 export interface RegistryChange {
@@ -34,7 +36,7 @@ export class NodeTable {
       seen.add(record.id);
       const known = this.nodes.get(record.id);
       if (!known) {
-        this.nodes.set(record.id, { record, held: {} });
+        this.nodes.set(record.id, { record, held: {}, ahead: 0 });
         if (record.alive) change.joined.push(record);
       } else if (known.record.alive && !record.alive) {
         known.record = record;
@@ -65,10 +67,23 @@ export class NodeTable {
     return free;
   }
 
+  /** Free CPUs (the hot path: no object made). */
+  private freeCpus(node: ClusterNode): number {
+    return (node.record.resources.CPU ?? 0) - (node.held.CPU ?? 0);
+  }
+
   private fits(node: ClusterNode, needs: Needs): boolean {
-    const free = this.free(node);
-    if ((free.CPU ?? 0) + EPSILON < needs.numCpus) return false;
-    return Object.entries(needs.resources).every(([name, amount]) => (free[name] ?? 0) + EPSILON >= amount);
+    if (this.freeCpus(node) + EPSILON < needs.numCpus) return false;
+    for (const name in needs.resources) {
+      if ((node.record.resources[name] ?? 0) - (node.held[name] ?? 0) + EPSILON < needs.resources[name]) return false;
+    }
+    return true;
+  }
+
+  /** Whether any alive node has a CPU free (when none has, only 0-CPU tasks can be placed). */
+  anyCpuFree(): boolean {
+    for (const node of this.nodes.values()) if (node.record.alive && this.freeCpus(node) > EPSILON) return true;
+    return false;
   }
 
   /** Whether some alive node could ever run it (all its resources free). */
@@ -81,9 +96,19 @@ export class NodeTable {
 
   place(needs: Needs): ClusterNode | undefined {
     let best: ClusterNode | undefined;
-    for (const node of this.alive()) {
-      if (!this.fits(node, needs)) continue;
-      if (!best || (this.free(node).CPU ?? 0) > (this.free(best).CPU ?? 0) + EPSILON) best = node;
+    for (const node of this.nodes.values()) {
+      if (!node.record.alive || !this.fits(node, needs)) continue;
+      if (!best || this.freeCpus(node) > this.freeCpus(best) + EPSILON) best = node;
+    }
+    return best;
+  }
+
+  /** The alive node with room for a short task ahead (`perCpu` of them per CPU), the least loaded ahead first. */
+  placeAhead(perCpu: number): ClusterNode | undefined {
+    let best: ClusterNode | undefined;
+    for (const node of this.nodes.values()) {
+      if (!node.record.alive || node.ahead >= (node.record.resources.CPU ?? 0) * perCpu) continue;
+      if (!best || node.ahead < best.ahead) best = node;
     }
     return best;
   }

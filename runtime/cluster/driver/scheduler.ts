@@ -10,6 +10,7 @@ import type { RegisteredNode } from "../registry";
 import type { ClusterObjects } from "./objects";
 import { ClusterNode, NodeTable } from "./nodes";
 import { ClusterTask, needsToPlace } from "./tasks";
+import { AHEAD_PER_CPU, TaskDurations } from "./ahead";
 
 export interface SchedulerEvents {
   /** Sends the task's job to the node's queue. */
@@ -22,6 +23,9 @@ export interface SchedulerEvents {
 
 export class ClusterScheduler {
   private readonly ready: ClusterTask[] = [];
+  /** How many of the ready tasks need no CPU. */
+  private zeroCpuReady = 0;
+  private readonly durations = new TaskDurations();
   private readonly byJob = new Map<string, ClusterTask>();
   private readonly byReturn = new Map<string, ClusterTask>();
   private stopped = false;
@@ -48,28 +52,37 @@ export class ClusterScheduler {
     if (task.state !== "waiting") return; // cancelled meanwhile
     const failed = task.dependencies.map((id) => this.objects.errorOf(id)).find((error) => error !== undefined);
     if (failed) return this.fail(task, dependencyFailed(task.name, failed));
-    task.state = "ready";
-    this.ready.push(task);
+    this.enqueue(task, "back");
     this.pump();
   }
 
-  /** Places every ready task that fits somewhere, in FIFO order. */
+  /**
+   * Places every ready task that fits somewhere, in FIFO order, and short ones ahead where
+   * no CPU is free (ahead.ts). Called at every submission and every end: once nothing can
+   * be placed anywhere it stops looking (so a long queue costs nothing per event).
+   */
   pump(): void {
     if (this.stopped) return;
     for (let i = 0; i < this.ready.length; ) {
+      const cpuFree = this.nodes.anyCpuFree();
+      if (!cpuFree && this.zeroCpuReady === 0 && !this.nodes.placeAhead(AHEAD_PER_CPU)) return;
       const task = this.ready[i];
       const node = this.nodes.place(needsToPlace(task));
-      if (!node) {
+      const ahead = node ? undefined : this.durations.mayGoAhead(task) ? this.nodes.placeAhead(AHEAD_PER_CPU) : undefined;
+      if (!node && !ahead) {
         i++;
         continue;
       }
       this.ready.splice(i, 1);
-      this.placeOn(task, node);
+      if (needsToPlace(task).numCpus === 0) this.zeroCpuReady--;
+      this.placeOn(task, (node ?? ahead)!, !node);
     }
   }
 
-  private placeOn(task: ClusterTask, node: ClusterNode): void {
-    this.nodes.take(node, needsToPlace(task));
+  private placeOn(task: ClusterTask, node: ClusterNode, ahead: boolean): void {
+    if (ahead) node.ahead++;
+    else this.nodes.take(node, needsToPlace(task));
+    task.ahead = ahead;
     task.state = "placed";
     task.node = node;
     task.jobId = `${this.driverId}-${task.number}-${task.retries}`;
@@ -90,10 +103,24 @@ export class ClusterScheduler {
     this.events.placed(task, sent);
   }
 
+  private enqueue(task: ClusterTask, end: "front" | "back"): void {
+    task.state = "ready";
+    if (end === "front") this.ready.unshift(task);
+    else this.ready.push(task);
+    if (needsToPlace(task).numCpus === 0) this.zeroCpuReady++;
+  }
+
+  /** Takes a ready task out of the queue (it was cancelled, or its actor killed). */
+  private dequeue(task: ClusterTask): void {
+    this.ready.splice(this.ready.indexOf(task), 1);
+    if (needsToPlace(task).numCpus === 0) this.zeroCpuReady--;
+  }
+
   /** A node's report for a job (its objects are in Redis). */
   jobDone(jobId: string, report: TaskReport): void {
     const task = this.takeJob(jobId);
     if (!task) return;
+    this.durations.observe(task, report.end - report.start);
     task.returnIds.forEach((id, i) => {
       const inline = report.inline[i];
       this.objects.storedByNode(id, inline ? Buffer.from(inline, "base64") : null);
@@ -111,7 +138,8 @@ export class ClusterScheduler {
     const task = this.byJob.get(jobId);
     if (!task || task.state !== "placed") return undefined;
     this.byJob.delete(jobId);
-    this.nodes.give(task.node!, needsToPlace(task));
+    if (task.ahead) task.node!.ahead--;
+    else this.nodes.give(task.node!, needsToPlace(task));
     return task;
   }
 
@@ -123,14 +151,13 @@ export class ClusterScheduler {
       this.byJob.delete(task.jobId!);
       if (task.retries < task.options.maxRetries) {
         task.retries++;
-        task.state = "ready";
         task.node = undefined;
         again.push(task);
       } else {
         this.fail(task, new WorkerCrashedError(`its node ${record.id.slice(0, 12)} (${record.hostname}, ${record.address}) died`));
       }
     }
-    this.ready.unshift(...again);
+    for (const task of again.reverse()) this.enqueue(task, "front");
     this.pump();
   }
 
@@ -161,7 +188,7 @@ export class ClusterScheduler {
   /** An actor's creation not placed yet leaves the queue (the actor was killed). */
   withdraw(task: ClusterTask, error: Error): void {
     if (task.state !== "waiting" && task.state !== "ready") return;
-    if (task.state === "ready") this.ready.splice(this.ready.indexOf(task), 1);
+    if (task.state === "ready") this.dequeue(task);
     this.fail(task, error);
   }
 

@@ -33,6 +33,8 @@ export interface ClusterTask {
   state: "waiting" | "ready" | "placed" | "done";
   node?: ClusterNode;
   jobId?: string;
+  /** Sent ahead to its node (ahead.ts): it took no resources here. */
+  ahead?: boolean;
 }
 
 /** What must be free to place it: its CPUs, or one for a default actor, which holds none (Ray's rule). */

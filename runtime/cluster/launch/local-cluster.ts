@@ -66,6 +66,9 @@ export async function startLocalCluster(nodes: NodeOptions[]): Promise<LocalClus
   const address = { host: "127.0.0.1", port, password: server.password };
   const url = formatAddress(address);
   const started: StartedNode[] = [];
+  // Its processes end with this one, even when it ends without `shutdown` (a kernel restarted).
+  const endProcesses = () => [...started.map((node) => node.pid), server.pid].forEach((pid) => alive(pid) && process.kill(pid, "SIGTERM"));
+  process.once("exit", endProcesses);
   const cluster: LocalCluster = {
     address,
     url,
@@ -83,6 +86,7 @@ export async function startLocalCluster(nodes: NodeOptions[]): Promise<LocalClus
       await gone(node.pid, "SIGTERM");
     },
     async shutdown() {
+      process.removeListener("exit", endProcesses);
       await Promise.all(started.map((node) => gone(node.pid, "SIGTERM")));
       await gone(server.pid, "SIGTERM");
       if (!process.env.TSRAY_KEEP_CLUSTER_LOGS) rmSync(dir, { recursive: true, force: true });

@@ -8,6 +8,7 @@ import { Job, Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { DriverBackend } from "../../core/backend";
 import { nodeLabel, NodeView } from "../../core/views";
+import type { TimelineEvent } from "../../core/timeline";
 import { encode, Encoded } from "../../core/codec";
 import { randomHex } from "../../core/ids";
 import { ObjectRef } from "../../core/object-ref";
@@ -38,10 +39,12 @@ const JOB_CONCURRENCY = 10_000;
 export class NodeAgent {
   readonly id = randomHex(28);
   private local!: DriverBackend;
-  private worker?: Worker<TaskJobData, TaskReport>;
+  private worker?: Worker<TaskJobData, void>;
   private relay?: OutputRelay;
   private heartbeat?: NodeJS.Timeout;
   private readonly lanes = new Lanes();
+  /** Timeline events already reported (two tasks of one function may end together). */
+  private readonly reported = new WeakSet<TimelineEvent>();
   private readonly functions = new AdoptedFunctions();
   private janitor?: Janitor;
   private foreign?: ForeignCalls;
@@ -71,7 +74,7 @@ export class NodeAgent {
     subscriber.on("error", () => undefined); // reconnects; the heartbeat decides about the node
     this.foreign = new ForeignCalls(this.id, this.redis, subscriber, this.local, this.relay);
     this.local.forwardForeignActorCalls!(this.foreign.forward);
-    this.worker = new Worker<TaskJobData, TaskReport>(nodeQueue(this.id), (job) => this.run(job), {
+    this.worker = new Worker<TaskJobData, void>(nodeQueue(this.id), (job) => this.run(job), {
       connection: { host: this.address.host, port: this.address.port, password: this.address.password, maxRetriesPerRequest: null },
       prefix: QUEUE_PREFIX,
       concurrency: JOB_CONCURRENCY,
@@ -81,6 +84,7 @@ export class NodeAgent {
     this.worker.on("error", () => undefined); // connection trouble: the heartbeat decides
     await this.worker.waitUntilReady();
     await registerNode(this.redis, this.record);
+    await renewNode(this.redis, this.id, this.view()); // its view from the start (`tsray status`)
     this.keepAlive();
     this.janitor = new Janitor(this.redis);
   }
@@ -105,26 +109,46 @@ export class NodeAgent {
     return { ...this.local.view()[0], id, hostname, address, label: nodeLabel({ hostname, id }) };
   }
 
-  private async run(job: Job<TaskJobData, TaskReport>): Promise<TaskReport> {
+  /**
+   * Runs a job and reports it on its driver's list: its objects and its report in one
+   * transaction, so that the driver hears of it only once it can read them (a list, not
+   * BullMQ's events stream, which is trimmed: under load a driver reading late would miss
+   * ends, and wait for them forever).
+   */
+  private async run(job: Job<TaskJobData, void>): Promise<void> {
     const payload = unpackPayload(job.data);
     const start = Date.now();
     // Queued for a driver gone since: nothing would read what it makes.
-    if (await this.janitor!.driverGone(payload.driverId)) return { start, end: start, lane: -1, ok: false, inline: [] };
+    if (await this.janitor!.driverGone(payload.driverId)) return;
     this.functions.adopt(payload.driverId, payload);
     const lane = this.lanes.take();
+    const stored = this.redis.multi();
+    let report: TaskReport;
     try {
       const objects = await this.outcomeOf(payload);
       const bytes = objects.map((object, i) => this.bytesOf(object, payload, i));
-      if (bytes.length > 0) {
-        const multi = this.redis.multi();
-        bytes.forEach((data, i) => multi.set(keys.object(payload.driverId, payload.returnIds[i]), data));
-        await multi.exec();
-      }
-      const ok = objects.every((object) => "value" in object);
-      return { start, end: Date.now(), lane, ok, inline: bytes.map((data) => (data.length <= INLINE_BYTES ? data.toString("base64") : null)) };
+      bytes.forEach((data, i) => stored.set(keys.object(payload.driverId, payload.returnIds[i]), data));
+      const inline = bytes.map((data) => (data.length <= INLINE_BYTES ? data.toString("base64") : null));
+      const ran = payload.kind === "task" ? this.ranAs(payload.options.name ?? payload.shipment.fn.name, start) : undefined;
+      const when = ran ? { start: ran.start, end: ran.end, lane: ran.worker } : { start, end: Date.now(), lane };
+      report = { jobId: job.id!, ...when, ok: objects.every((object) => "value" in object), inline };
+    } catch (error) {
+      report = { jobId: job.id!, failed: error instanceof Error ? error.message : String(error), start, end: Date.now(), lane, ok: false, inline: [] };
     } finally {
       this.lanes.give(lane);
     }
+    await stored.rpush(keys.reports(payload.driverId), JSON.stringify(report)).exec();
+  }
+
+  /**
+   * When and on which worker thread the local backend ran a task (its timeline's event):
+   * the driver's timeline shows that, not the job's stay on the node (a short task sent
+   * ahead waits there for a CPU).
+   */
+  private ranAs(name: string, since: number): TimelineEvent | undefined {
+    const event = this.local.recentTasks(since, 64).reverse().find((candidate) => candidate.name === name && !this.reported.has(candidate));
+    if (event) this.reported.add(event);
+    return event;
   }
 
   private outcomeOf(payload: JobPayload): Promise<StoredObject[]> {

@@ -70,7 +70,7 @@ export class Janitor {
       if (found.length > 0) await this.redis.del(...found);
       cursor = next;
     } while (cursor !== "0");
-    await this.redis.srem(keys.drivers, driverId);
+    await this.redis.multi().del(keys.reports(driverId)).srem(keys.drivers, driverId).exec();
   }
 
   private async forgetNode(nodeId: string): Promise<void> {

@@ -1,0 +1,30 @@
+// Short tasks sent ahead: a node whose CPUs are all taken gets a few more short tasks
+// queued on it, so that it goes from one to the next without waiting for the driver to
+// hear of each end and send the next (its own local backend starts each as a CPU frees, and
+// holds the CPUs). As the local backend's prefetch (local/prefetch.ts), only for functions
+// seen to be short, needing exactly one CPU and nothing else; tasks of unknown or long
+// functions wait in the driver's FIFO queue, so the schedules the lessons time (sleeps of
+// whole units) are the same as without it.
+import type { ClusterTask } from "./tasks";
+
+/** Tasks a node may hold ahead per CPU it has. */
+export const AHEAD_PER_CPU = 4;
+/** A function whose recent tasks ran (on their node, from fetch to report) in less than this counts as short. */
+export const SHORT_TASK_MS = 5;
+
+export class TaskDurations {
+  private readonly averageMs = new Map<number, number>();
+
+  observe(task: ClusterTask, ms: number): void {
+    if (task.body.kind !== "task") return;
+    const id = task.body.shipment.fn.id;
+    const before = this.averageMs.get(id);
+    this.averageMs.set(id, before === undefined ? ms : before * 0.8 + ms * 0.2);
+  }
+
+  /** Whether it may go ahead to a node with no CPU free. */
+  mayGoAhead(task: ClusterTask): boolean {
+    if (task.body.kind !== "task" || task.options.numCpus !== 1 || Object.keys(task.options.resources).length > 0) return false;
+    return (this.averageMs.get(task.body.shipment.fn.id) ?? Infinity) < SHORT_TASK_MS;
+  }
+}
