@@ -27,8 +27,9 @@ export class ReportReader {
       try {
         const first = await this.blocking.blpop(list, BLOCK_S);
         if (!first) continue;
-        const more = (await this.blocking.lpop(list, BATCH)) ?? [];
-        for (const text of [first[1], ...more]) this.deliver(JSON.parse(text) as TaskReport);
+        this.deliver(JSON.parse(first[1]) as TaskReport);
+        // Then whatever came meanwhile, in one read (Redis 6.2's LPOP with a count).
+        for (const text of (await this.blocking.lpop(list, BATCH)) ?? []) this.deliver(JSON.parse(text) as TaskReport);
       } catch {
         if (!this.stopped) await new Promise((resolve) => setTimeout(resolve, 100)); // Redis away for a moment
       }
