@@ -33,6 +33,7 @@ import { Job, Queue, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
 import * as ray from "../runtime";
 import { LocalCluster, startLocalCluster } from "../runtime/cluster/launch/local-cluster";
+import { processAlive } from "../runtime/cluster/launch/process-alive";
 import { inc } from "./peers/tasks";
 import type { BenchSuite, SuiteReport } from "./suite";
 import { killTree, sleep, spawnGroup } from "./support/processes";
@@ -328,14 +329,6 @@ async function redisLeftovers(address: RedisAddress): Promise<Record<string, num
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const fmtRate = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? `${Math.round(v).toLocaleString("en-US")}/s` : "n/a");
 const fmtUs = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? "n/a" : v >= 1000 ? formatMs(v / 1000) : `${v.toFixed(1)} µs`);
@@ -446,7 +439,7 @@ async function measureCluster(run: Run, log: (line: string) => void): Promise<vo
   const pids = [cluster.redisPid, ...cluster.nodes.map((node) => node.pid)];
   // However this process ends (an uncaught error, ^C): no redis-server or node agent outlives it.
   const killCluster = () => {
-    for (const pid of pids.filter(alive)) {
+    for (const pid of pids.filter(processAlive)) {
       try {
         process.kill(pid, "SIGKILL");
       } catch {
@@ -486,7 +479,7 @@ async function measureCluster(run: Run, log: (line: string) => void): Promise<vo
     await cleanup("reading Redis's keys", async () => (run.leftoverKeysAfterNodes = await redisLeftovers(cluster.address)));
     await cleanup("shutting the cluster down", () => cluster.shutdown());
     run.clusterStopMs = performance.now() - start;
-    run.leftoverPids.push(...[...pids, ...(peerPid ? [peerPid] : [])].filter(alive));
+    run.leftoverPids.push(...[...pids, ...(peerPid ? [peerPid] : [])].filter(processAlive));
     killCluster();
     process.removeListener("exit", killCluster);
   }

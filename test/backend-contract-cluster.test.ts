@@ -23,7 +23,6 @@ describe("on a two-node cluster", function () {
     start: () => void ray.init({ address: cluster!.url, dashboard: false }),
     stop: () => ray.shutdown(),
     lacks: {
-      "force-cancel": "a running task runs to its end on its node (its get fails with TaskCancelledError at once)",
       "cluster-view-in-tasks": "inside a task, clusterResources() is its node's",
     },
   });

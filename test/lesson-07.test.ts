@@ -4,6 +4,7 @@
 // maxRetries 0 fails with WorkerCrashedError naming the node), and leaves no Redis or node
 // agent running; and with a redis-server that cannot run, where it says how to install one
 // and every cell that needs the cluster skips itself.
+import { processAlive } from "../runtime/cluster/launch/process-alive";
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -33,14 +34,6 @@ function readProc(pid: number, file: string): string {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Runs the lesson with `env` added to the kernel's environment (its processes inherit it). */
 async function runWith(env: Record<string, string>): Promise<LessonRun> {
@@ -190,7 +183,7 @@ describe("lesson 07: running on a cluster (about 30 s)", function () {
       ...(/\(process (\d+)\) joined/.exec(printed)?.slice(1) ?? []),
     ].map(Number);
     expect(started, "the lesson printed the processes it started").to.have.length(4);
-    expect(started.filter(alive), "processes the lesson started, still running").to.deep.equal([]);
+    expect(started.filter(processAlive), "processes the lesson started, still running").to.deep.equal([]);
     const described = leftovers.map((pid) => `${pid}: ${readProc(pid, "cmdline")}`);
     expect(described, "redis-server or node agents started during the run, still running (now killed)").to.deep.equal([]);
   });

@@ -1,5 +1,6 @@
 // Process helpers for benchmarks that start servers: spawn in a new process group, wait
 // until ports listen, and kill the whole group (plus descendants that left it).
+import { processAlive } from "../../runtime/cluster/launch/process-alive";
 import { ChildProcess, spawn, SpawnOptions } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 
@@ -72,19 +73,6 @@ export function descendantsOf(pid: number): number[] {
   return found;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    const state = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return !/^\d+ \(.*\) Z /.test(state);
-  } catch {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-}
 
 /**
  * SIGKILLs the child's process group and every descendant found before (some servers put
@@ -101,8 +89,8 @@ export async function killTree(child: ChildProcess, timeoutMs = 5000): Promise<v
   live.delete(child);
   await exited;
   const deadline = Date.now() + timeoutMs;
-  while (descendants.some(isAlive)) {
-    if (Date.now() > deadline) throw new Error(`processes ${descendants.filter(isAlive).join(", ")} outlived SIGKILL`);
+  while (descendants.some(processAlive)) {
+    if (Date.now() > deadline) throw new Error(`processes ${descendants.filter(processAlive).join(", ")} outlived SIGKILL`);
     await sleep(10);
   }
 }

@@ -25,6 +25,8 @@ export const keys = {
   output: (driverId: string) => `tsray:out:${driverId}`,
   /** Pub/sub: calls a node's tasks make to the driver's actors (wire.ts's ForeignCall). */
   calls: (driverId: string) => `tsray:calls:${driverId}`,
+  /** Pub/sub: cancels of tasks running on a node (wire.ts's Cancel). */
+  cancels: (nodeId: string) => `tsray:cancels:${nodeId}`,
   /** Pub/sub: the driver's answers to a node's calls (wire.ts's ForeignReply). */
   replies: (nodeId: string) => `tsray:replies:${nodeId}`,
 };

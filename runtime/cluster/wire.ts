@@ -78,6 +78,9 @@ export interface TaskJobData {
  */
 export interface TaskReport {
   jobId: string;
+  /** The node that ran it, and how many calls its tasks had sent the driver by then (the driver makes those first). */
+  node: string;
+  callsBefore: number;
   failed?: string;
   start: number;
   end: number;
@@ -90,6 +93,8 @@ export interface TaskReport {
 /** A call a task on a node makes to an actor of its driver, which the driver makes for it. */
 export interface ForeignCall {
   node: string;
+  /** 1, 2, ...: the node's calls to this driver, in the order sent. */
+  seq: number;
   /** The driver's number of the calling task (its output's way to the cell). */
   task: number;
   actorId: string;
@@ -110,6 +115,12 @@ export function packed(value: ForeignCall | ForeignReply): string {
 
 export function unpacked<T extends ForeignCall | ForeignReply>(text: string): T {
   return deserialize(Buffer.from(text, "base64")) as T;
+}
+
+/** `ray.cancel` of a task placed on a node: the node cancels it there, as on one machine (`force` ends its worker). */
+export interface Cancel {
+  jobId: string;
+  force: boolean;
 }
 
 /** Objects up to this size also ride back with the job's report (the driver then needs no read). */

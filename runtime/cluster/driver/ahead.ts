@@ -2,9 +2,9 @@
 // queued on it, so that it goes from one to the next without waiting for the driver to
 // hear of each end and send the next (its own local backend starts each as a CPU frees, and
 // holds the CPUs). As the local backend's prefetch (local/prefetch.ts), only for functions
-// seen to be short, needing exactly one CPU and nothing else; tasks of unknown or long
-// functions wait in the driver's FIFO queue, so the schedules the lessons time (sleeps of
-// whole units) are the same as without it.
+// seen to be short (several of their tasks, the last one too), needing exactly one CPU and
+// nothing else; tasks of unknown or long functions wait in the driver's FIFO queue, so the
+// schedules the lessons time (sleeps of whole units) are the same as without it.
 import type { ClusterTask } from "./tasks";
 
 /** Tasks a node may hold ahead per CPU it has. */
@@ -12,19 +12,23 @@ export const AHEAD_PER_CPU = 4;
 /** A function whose recent tasks ran (on their node, from fetch to report) in less than this counts as short. */
 export const SHORT_TASK_MS = 5;
 
+/** Tasks of a function seen before it may count as short: one quick task says little (lesson 02's batch begins with a task of 0 units). */
+const SAMPLES_NEEDED = 8;
+
 export class TaskDurations {
-  private readonly averageMs = new Map<number, number>();
+  private readonly seen = new Map<number, { count: number; averageMs: number; lastMs: number }>();
 
   observe(task: ClusterTask, ms: number): void {
     if (task.body.kind !== "task") return;
     const id = task.body.shipment.fn.id;
-    const before = this.averageMs.get(id);
-    this.averageMs.set(id, before === undefined ? ms : before * 0.8 + ms * 0.2);
+    const before = this.seen.get(id);
+    this.seen.set(id, before ? { count: before.count + 1, averageMs: before.averageMs * 0.8 + ms * 0.2, lastMs: ms } : { count: 1, averageMs: ms, lastMs: ms });
   }
 
   /** Whether it may go ahead to a node with no CPU free. */
   mayGoAhead(task: ClusterTask): boolean {
     if (task.body.kind !== "task" || task.options.numCpus !== 1 || Object.keys(task.options.resources).length > 0) return false;
-    return (this.averageMs.get(task.body.shipment.fn.id) ?? Infinity) < SHORT_TASK_MS;
+    const seen = this.seen.get(task.body.shipment.fn.id);
+    return seen !== undefined && seen.count >= SAMPLES_NEEDED && seen.averageMs < SHORT_TASK_MS && seen.lastMs < SHORT_TASK_MS;
   }
 }

@@ -72,12 +72,13 @@ export class ClusterBackend implements DriverBackend {
     const blocking = connectClient(address, { blocking: true }).redis;
     blocking.on("error", () => undefined);
     this.reports = new ReportReader(blocking, this.driverId, {
-      done: (jobId, report) => this.actors.jobDone(jobId, report) || this.scheduler.jobDone(jobId, report),
+      done: (jobId, report) => this.served.afterCalls(report.node, report.callsBefore, () => this.actors.jobDone(jobId, report) || this.scheduler.jobDone(jobId, report)),
       failed: (jobId, reason) => this.actors.jobFailed(jobId, reason) || this.scheduler.jobFailed(jobId, reason),
     });
     this.scheduler = new ClusterScheduler(this.driverId, this.nodeTable, this.objects, {
       place: (node, jobId, payload) => this.channels.send(node.record.id, jobId, payload),
       placed: (task, sent) => this.actors.placed(task, sent),
+      cancel: (node, cancel) => void this.redis.publish(keys.cancels(node.record.id), JSON.stringify(cancel)).catch(() => undefined),
       finished: (task, outcome) => this.taskFinished(task, outcome),
     });
     this.actors = new ClusterActors(this.driverId, this.nodeTable, this.objects, {
@@ -209,9 +210,9 @@ export class ClusterBackend implements DriverBackend {
     }
   }
 
-  cancel(id: string, _force: boolean): void {
+  cancel(id: string, force: boolean): void {
     this.objects.requireKnown([id], "ray.cancel()");
-    this.scheduler.cancel(id);
+    this.scheduler.cancel(id, force);
   }
 
   createActor(id: string, shipment: Shipment, args: Encoded[], options: SubmitOptions): void {

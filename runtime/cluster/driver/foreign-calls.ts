@@ -12,7 +12,14 @@ import { ForeignCall, ForeignReply, INLINE_BYTES, packed, unpacked } from "../wi
 import type { ClusterActors } from "./actors";
 import type { ClusterObjects } from "./objects";
 
+/** A report waits this long at most for the calls it follows. */
+const LOST_CALL_AFTER_MS = 2000;
+
 export class ForeignCallsServed {
+  /** Calls made, by node (their `seq`), and what waits for a node's count to reach a number. */
+  private readonly made = new Map<string, number>();
+  private readonly waiting = new Map<string, { count: number; then: () => void }[]>();
+
   constructor(
     private readonly driverId: string,
     subscriber: Redis,
@@ -30,6 +37,24 @@ export class ForeignCallsServed {
     this.refs.escape(call.refs); // the node's task holds them
     this.actors.call(call.actorId, call.method, call.args, call.refs, call.task);
     for (const ref of call.refs) this.objects.onSettled(ref, () => this.answer(call.node, ref));
+    this.made.set(call.node, call.seq);
+    const ready = (this.waiting.get(call.node) ?? []).filter((waiter) => waiter.count <= call.seq);
+    if (ready.length > 0) this.waiting.set(call.node, this.waiting.get(call.node)!.filter((waiter) => waiter.count > call.seq));
+    for (const waiter of ready) waiter.then();
+  }
+
+  /**
+   * Runs `then` once this driver has made the first `count` calls of the node's tasks (a
+   * task's report waits for the calls it sent before it ended: pub/sub and the reports'
+   * list are two connections, with no order between them).
+   */
+  afterCalls(node: string, count: number, then: () => void): void {
+    if ((this.made.get(node) ?? 0) >= count) return then();
+    let done = false;
+    const once = () => !done && (done = true) && then();
+    this.waiting.set(node, [...(this.waiting.get(node) ?? []), { count, then: once }]);
+    // Pub/sub may lose a message (a reconnect): the report is not held for ever.
+    setTimeout(once, LOST_CALL_AFTER_MS).unref();
   }
 
   private answer(node: string, ref: string): void {

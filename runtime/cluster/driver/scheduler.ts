@@ -5,7 +5,7 @@
 // places its tasks again elsewhere, up to their maxRetries, then fails them with
 // WorkerCrashedError naming the node.
 import { dependencyFailed, RayError, TaskCancelledError, WorkerCrashedError } from "../../core/errors";
-import { argSlotOf, JobPayload, TaskReport } from "../wire";
+import { argSlotOf, Cancel, JobPayload, TaskReport } from "../wire";
 import type { RegisteredNode } from "../registry";
 import type { ClusterObjects } from "./objects";
 import { ClusterNode, NodeTable } from "./nodes";
@@ -17,6 +17,8 @@ export interface SchedulerEvents {
   place(node: ClusterNode, jobId: string, payload: JobPayload): Promise<void>;
   /** A task was placed; `sent` settles once its job is in the node's queue (what an actor's calls follow). */
   placed(task: ClusterTask, sent: Promise<void>): void;
+  /** Tells a task's node to cancel it. */
+  cancel(node: ClusterNode, cancel: Cancel): void;
   /** A task ended: its node's report, or the error its objects failed with. */
   finished(task: ClusterTask, outcome: { report: TaskReport } | { error: Error }): void;
 }
@@ -161,13 +163,14 @@ export class ClusterScheduler {
     this.pump();
   }
 
-  cancel(returnId: string): void {
+  cancel(returnId: string, force: boolean): void {
     const task = this.byReturn.get(returnId);
     if (!task || task.state === "done") return;
     const error = new TaskCancelledError(task.name);
     if (task.state === "placed") {
-      // It runs on where it is (a node cannot stop JavaScript in a thread it does not own); its result is not waited for.
+      // Its node cancels it (its report frees the CPUs); its get fails from now on, whatever it reports.
       for (const id of task.returnIds) this.objects.fail(id, error);
+      this.events.cancel(task.node!, { jobId: task.jobId!, force });
       return;
     }
     this.withdraw(task, error);

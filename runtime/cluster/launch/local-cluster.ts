@@ -9,6 +9,7 @@ import { createServer, AddressInfo } from "node:net";
 import { ClusterAddress, formatAddress } from "../address";
 import { startRedisServer } from "./redis-server";
 import { startNodeProcess, StartedNode } from "./node-process";
+import { processAlive } from "./process-alive";
 
 export interface NodeOptions {
   numCpus: number;
@@ -30,19 +31,11 @@ export interface LocalCluster {
   shutdown(): Promise<void>;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function gone(pid: number, signal: NodeJS.Signals): Promise<void> {
-  if (!alive(pid)) return;
+  if (!processAlive(pid)) return;
   process.kill(pid, signal);
-  for (let waited = 0; alive(pid); waited += 20) {
+  for (let waited = 0; processAlive(pid); waited += 20) {
     if (waited === 5000) process.kill(pid, "SIGKILL");
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -67,7 +60,7 @@ export async function startLocalCluster(nodes: NodeOptions[]): Promise<LocalClus
   const url = formatAddress(address);
   const started: StartedNode[] = [];
   // Its processes end with this one, even when it ends without `shutdown` (a kernel restarted).
-  const endProcesses = () => [...started.map((node) => node.pid), server.pid].forEach((pid) => alive(pid) && process.kill(pid, "SIGTERM"));
+  const endProcesses = () => [...started.map((node) => node.pid), server.pid].forEach((pid) => processAlive(pid) && process.kill(pid, "SIGTERM"));
   process.once("exit", endProcesses);
   const cluster: LocalCluster = {
     address,

@@ -21,6 +21,7 @@ import { ALIVE_FOR_MS, HEARTBEAT_MS, NodeRecord, registerNode, renewNode, unregi
 import { storedBytes, storedObject, StoredObject } from "../values";
 import { CallActorPayload, CreateActorPayload, INLINE_BYTES, JobPayload, TaskJobData, TaskPayload, TaskReport, unpackPayload } from "../wire";
 import { AdoptedFunctions } from "./adopted-functions";
+import { TaskCancels } from "./cancels";
 import { ForeignCalls } from "./foreign-calls";
 import { Janitor } from "./janitor";
 import { Lanes } from "./lanes";
@@ -45,6 +46,7 @@ export class NodeAgent {
   private readonly lanes = new Lanes();
   /** Timeline events already reported (two tasks of one function may end together). */
   private readonly reported = new WeakSet<TimelineEvent>();
+  private cancels?: TaskCancels;
   private readonly functions = new AdoptedFunctions();
   private janitor?: Janitor;
   private foreign?: ForeignCalls;
@@ -73,6 +75,7 @@ export class NodeAgent {
     const subscriber = connectClient(this.address).redis;
     subscriber.on("error", () => undefined); // reconnects; the heartbeat decides about the node
     this.foreign = new ForeignCalls(this.id, this.redis, subscriber, this.local, this.relay);
+    this.cancels = new TaskCancels(this.local, this.id, subscriber);
     this.local.forwardForeignActorCalls!(this.foreign.forward);
     this.worker = new Worker<TaskJobData, void>(nodeQueue(this.id), (job) => this.run(job), {
       connection: { host: this.address.host, port: this.address.port, password: this.address.password, maxRetriesPerRequest: null },
@@ -125,18 +128,20 @@ export class NodeAgent {
     const stored = this.redis.multi();
     let report: TaskReport;
     try {
-      const objects = await this.outcomeOf(payload);
+      const objects = await this.outcomeOf(payload, job.id!);
       const bytes = objects.map((object, i) => this.bytesOf(object, payload, i));
       bytes.forEach((data, i) => stored.set(keys.object(payload.driverId, payload.returnIds[i]), data));
       const inline = bytes.map((data) => (data.length <= INLINE_BYTES ? data.toString("base64") : null));
       const ran = payload.kind === "task" ? this.ranAs(payload.options.name ?? payload.shipment.fn.name, start) : undefined;
       const when = ran ? { start: ran.start, end: ran.end, lane: ran.worker } : { start, end: Date.now(), lane };
-      report = { jobId: job.id!, ...when, ok: objects.every((object) => "value" in object), inline };
+      report = { jobId: job.id!, node: this.id, callsBefore: 0, ...when, ok: objects.every((object) => "value" in object), inline };
     } catch (error) {
-      report = { jobId: job.id!, failed: error instanceof Error ? error.message : String(error), start, end: Date.now(), lane, ok: false, inline: [] };
+      report = { jobId: job.id!, node: this.id, callsBefore: 0, failed: error instanceof Error ? error.message : String(error), start, end: Date.now(), lane, ok: false, inline: [] };
     } finally {
       this.lanes.give(lane);
     }
+    // The calls it made to actors go out before its end does, and the driver makes them first, as on one machine.
+    report.callsBefore = await this.foreign!.sentTo(payload.driverId);
     await stored.rpush(keys.reports(payload.driverId), JSON.stringify(report)).exec();
   }
 
@@ -151,10 +156,13 @@ export class NodeAgent {
     return event;
   }
 
-  private outcomeOf(payload: JobPayload): Promise<StoredObject[]> {
+  private outcomeOf(payload: JobPayload, jobId: string): Promise<StoredObject[]> {
     switch (payload.kind) {
-      case "task":
-        return this.settled(payload, this.argumentsOf(payload).then((args) => this.submitTask(payload, args)));
+      case "task": {
+        const submitted = this.argumentsOf(payload).then((args) => this.submitTask(payload, args));
+        void submitted.then((refs) => this.cancels!.submitted(jobId, refs[0]?.id), () => undefined);
+        return this.settled(payload, submitted).finally(() => this.cancels!.done(jobId));
+      }
       case "create-actor":
         return this.inTurn(payload.actorId, 0, () => this.argumentsOf(payload).then((args) => this.createActor(payload, args))).then(() => []);
       case "call-actor": {

@@ -19,6 +19,8 @@ export class ForeignCalls {
   private readonly waiting = new Map<string, { settle: Settle; driverId: string }>();
   /** Calls go out one after another: each waits for its arguments, then for the one before. */
   private sent: Promise<void> = Promise.resolve();
+  /** Calls sent to each driver so far. */
+  private readonly count = new Map<string, number>();
 
   constructor(
     private readonly nodeId: string,
@@ -27,8 +29,9 @@ export class ForeignCalls {
     private readonly local: DriverBackend,
     private readonly relay: OutputRelay
   ) {
-    void subscriber.subscribe(keys.replies(nodeId)).catch(() => undefined);
-    subscriber.on("message", (_channel: string, message: string) => void this.answered(unpacked<ForeignReply>(message)));
+    const channel = keys.replies(nodeId);
+    void subscriber.subscribe(channel).catch(() => undefined);
+    subscriber.on("message", (from: string, message: string) => from === channel && void this.answered(unpacked<ForeignReply>(message)));
   }
 
   readonly forward: ForeignActorCall = (call, settle) => {
@@ -40,10 +43,19 @@ export class ForeignCalls {
     for (const ref of call.refs) this.waiting.set(ref, { settle, driverId: printer.driverId });
     const args = this.valuesOf(call.args);
     this.sent = this.sent.then(async () => {
-      const request: ForeignCall = { node: this.nodeId, task: printer.task, actorId: call.actorId, method: call.method, args: await args, refs: call.refs };
+      const values = await args;
+      const seq = (this.count.get(printer.driverId) ?? 0) + 1;
+      this.count.set(printer.driverId, seq);
+      const request: ForeignCall = { node: this.nodeId, seq, task: printer.task, actorId: call.actorId, method: call.method, args: values, refs: call.refs };
       await this.redis.publish(keys.calls(printer.driverId), packed(request));
     }).catch((error: Error) => call.refs.forEach((ref) => this.settled(ref, { error })));
   };
+
+  /** How many calls have gone out to the driver, once every call made so far has. */
+  async sentTo(driverId: string): Promise<number> {
+    await this.sent;
+    return this.count.get(driverId) ?? 0;
+  }
 
   private async valuesOf(args: Encoded[]): Promise<Encoded[]> {
     return Promise.all(args.map(async (arg) => {
