@@ -37,6 +37,8 @@ export class Keeper {
 }
 export const KeeperActor = ray.remote(Keeper);
 export const identity = ray.remote((x: number) => x);
+/** Loads a module on the node that runs it (one missing there fails the task). */
+export const loadOnNode = ray.remote((specifier: string) => typeof require(specifier));
 export const bigResult = ray.remote(() => new Uint8Array(MAX_OBJECT_BYTES + 1));
 
 describe("cluster backend: schedules, faults and errors", function () {
@@ -157,6 +159,17 @@ describe("cluster backend: schedules, faults and errors", function () {
     const started = performance.now();
     expect(await ray.get([sleepUnits.remote(0, 0), sleepUnits.remote(0, 0)])).to.deep.equal([0, 0]);
     expect(performance.now() - started, "no queued task of the dead driver ran before").to.be.below(1000);
+  });
+
+  it("a module missing on the node fails the task with a RayTaskError naming the module and the node", async () => {
+    cluster = await startLocalCluster([{ numCpus: 1 }]);
+    ray.init({ address: cluster.url, dashboard: false });
+    expect(await ray.get(loadOnNode.remote("node:os"))).to.equal("object");
+    const missing = join(tmpdir(), "tsray-not-installed-here", "helper.js");
+    const error = await rejectionOf(ray.get(loadOnNode.remote(missing)));
+    expect(error).to.be.instanceOf(ray.exceptions.RayTaskError);
+    expect(error.message).to.contain(`Cannot find module '${missing}'`);
+    expect(error.message).to.contain(`node=${ray.nodes()[0].NodeManagerHostname}/${cluster.nodes[0].nodeId.slice(0, 6)}`);
   });
 
   it("a wrong password and an unreachable Redis fail init with one line saying what to do", async () => {

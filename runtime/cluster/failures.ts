@@ -5,10 +5,16 @@
 import { errorReceived, errorToSend, exceptions, RayTaskError, taskErrorOrigin } from "../core/errors";
 import type { Failure } from "./values";
 
-export function failureOf(error: unknown): Failure {
-  if (error instanceof RayTaskError && taskErrorOrigin(error)) return { kind: "task", info: errorToSend(error) };
+/** `node`: the label of the node it failed on, named in the error the driver rebuilds. */
+export function failureOf(error: unknown, node?: string): Failure {
+  if (error instanceof RayTaskError && taskErrorOrigin(error)) {
+    const info = errorToSend(error);
+    if (!node || !info.via?.length) return { kind: "task", info };
+    const via = info.via.map((step, i) => (i === info.via!.length - 1 ? { ...step, where: `${step.where}, node=${node}` } : step));
+    return { kind: "task", info: { ...info, via } };
+  }
   const { name, message } = error instanceof Error ? error : { name: "RayError", message: String(error) };
-  return { kind: "system", name, message };
+  return { kind: "system", name, message: node ? `${message} (on node ${node})` : message };
 }
 
 export function errorOf(failure: Failure): Error {

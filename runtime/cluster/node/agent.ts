@@ -62,6 +62,11 @@ export class NodeAgent {
     return agent;
   }
 
+  /** How its workers' rows and output lines name it ("host/1a2b3c"). */
+  get label(): string {
+    return nodeLabel({ hostname: hostname(), id: this.id });
+  }
+
   get record(): NodeRecord {
     // The address this node reached Redis from is the one other machines see it by.
     const local = (this.redis as unknown as { stream?: { localAddress?: string } }).stream?.localAddress ?? "127.0.0.1";
@@ -71,7 +76,7 @@ export class NodeAgent {
   private async begin(): Promise<void> {
     init({ address: "local", numCpus: this.options.numCpus, resources: this.options.resources, dashboard: false });
     this.local = driverBackend()!;
-    this.relay = new OutputRelay(this.redis, nodeLabel({ hostname: hostname(), id: this.id }));
+    this.relay = new OutputRelay(this.redis, this.label);
     const subscriber = connectClient(this.address).redis;
     subscriber.on("error", () => undefined); // reconnects; the heartbeat decides about the node
     this.foreign = new ForeignCalls(this.id, this.redis, subscriber, this.local, this.relay);
@@ -109,7 +114,7 @@ export class NodeAgent {
   /** Its local backend's view, named as the cluster knows the node. */
   private view(): NodeView {
     const { id, hostname, address } = this.record;
-    return { ...this.local.view()[0], id, hostname, address, label: nodeLabel({ hostname, id }) };
+    return { ...this.local.view()[0], id, hostname, address, label: this.label };
   }
 
   /**
@@ -217,7 +222,7 @@ export class NodeAgent {
       return numReturns === 0 ? [] : values.map((value) => ({ value }));
     } catch (error) {
       if (numReturns === 0) this.relay!.send(payload, `${String((error as Error)?.stack ?? error)}\n`);
-      const failure = failureOf(error);
+      const failure = failureOf(error, this.label);
       return payload.returnIds.map(() => ({ failure }));
     }
   }
