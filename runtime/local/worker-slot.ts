@@ -1,7 +1,7 @@
 // A worker thread, as the driver holds it. Each is started through threads.js once, is handed a MessagePort,
 // and from then on talks only over that port (threads.js's per-call messaging costs about
 // 1.4 ms a round trip; a port about 7 µs).
-import { MessageChannel, MessagePort } from "node:worker_threads";
+import { MessageChannel, MessagePort, receiveMessageOnPort } from "node:worker_threads";
 import { totalmem } from "node:os";
 import type { AsyncResource } from "node:async_hooks";
 import type { FromWorker, TaskMessage, ToWorker } from "./protocol";
@@ -90,7 +90,10 @@ export class WorkerSlot {
       () => new Worker("./worker/main.js", { resourceLimits: { maxOldGenerationSizeMb: this.config.heapMb }, workerData: { loaded: this.config.loaded } } as never)
     ) as unknown as import("worker_threads").Worker;
     this.worker = worker;
-    worker.on("exit", (code) => this.events.exit(this, { reason: this.terminating ? "terminated" : `exit code ${code}` }));
+    worker.on("exit", (code) => {
+      this.takeWhatItSent();
+      this.events.exit(this, { reason: this.terminating ? "terminated" : `exit code ${code}` });
+    });
     // Comes before "exit" when the thread died of an error: the driver reports that one.
     worker.on("error", (error) => this.events.exit(this, { reason: `${error.name}: ${error.message}`, error }));
     const { port1, port2 } = new MessageChannel();
@@ -133,6 +136,16 @@ export class WorkerSlot {
   interruptSleep(taskId: number): void {
     Atomics.store(this.cancelFlag, 0, taskId + 1);
     Atomics.notify(this.cancelFlag, 0);
+  }
+
+  /**
+   * What the thread posted before it ended and the port has not delivered yet: a result it
+   * sent just before `process.exit()` (its next call's) belongs to the call that made it,
+   * which must not be reported as killed by the exit.
+   */
+  private takeWhatItSent(): void {
+    if (!this.port) return;
+    for (let left = receiveMessageOnPort(this.port); left; left = receiveMessageOnPort(this.port)) this.events.message(this, left.message as FromWorker);
   }
 
   async terminate(): Promise<void> {
