@@ -43,6 +43,7 @@ export class NodeAgent {
   private worker?: Worker<TaskJobData, void>;
   private relay?: OutputRelay;
   private heartbeat?: NodeJS.Timeout;
+  private record!: NodeRecord;
   private readonly lanes = new Lanes();
   /** Timeline events already reported (two tasks of one function may end together). */
   private readonly reported = new WeakSet<TimelineEvent>();
@@ -67,8 +68,9 @@ export class NodeAgent {
     return nodeLabel({ hostname: hostname(), id: this.id });
   }
 
-  get record(): NodeRecord {
-    // The address this node reached Redis from is the one other machines see it by.
+  /** What the registry holds of it, made once it is connected. */
+  private recordNow(): NodeRecord {
+    // The address this node reached Redis from is the one other machines see it by (ioredis's socket, not in its typings).
     const local = (this.redis as unknown as { stream?: { localAddress?: string } }).stream?.localAddress ?? "127.0.0.1";
     return { id: this.id, hostname: hostname(), address: local.replace(/^::ffff:/, ""), resources: { CPU: this.options.numCpus, ...this.options.resources }, pid: process.pid, startedAt: Date.now() };
   }
@@ -91,6 +93,7 @@ export class NodeAgent {
     });
     this.worker.on("error", () => undefined); // connection trouble: the heartbeat decides
     await this.worker.waitUntilReady();
+    this.record = this.recordNow();
     await registerNode(this.redis, this.record);
     await renewNode(this.redis, this.id, this.view()); // its view from the start (`tsray status`)
     this.keepAlive();
