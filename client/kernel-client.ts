@@ -50,6 +50,7 @@ export class KernelClient {
   /** The latest iopub messages, for tests that look at what came unasked. */
   readonly iopubLog: Message[] = [];
   private closed = false;
+  private stdinConnected: Promise<void> = Promise.resolve();
 
   constructor(readonly info: ConnectionInfo) {
     this.signer = new Signer(info.key, info.signature_scheme);
@@ -64,6 +65,9 @@ export class KernelClient {
   }
 
   connect(): void {
+    // A kernel's stdin socket (a ROUTER) drops what it sends to a peer it has not met yet: an
+    // input_request of the first cell could be lost. waitForReady waits for this handshake too.
+    this.stdinConnected = new Promise((resolve) => this.stdin.events.on("handshake", () => resolve()));
     const identity = Buffer.from(this.session);
     for (const socket of [this.shell, this.control, this.stdin]) {
       socket.routingId = identity.toString();
@@ -131,7 +135,10 @@ export class KernelClient {
     while (Date.now() < deadline) {
       const attempt = this.request("shell", "kernel_info_request", {});
       const settled = await Promise.race([attempt, sleep(Math.min(200, Math.max(0, deadline - Date.now())))]);
-      if (settled) return settled.reply;
+      if (settled) {
+        await Promise.race([this.stdinConnected, sleep(Math.max(0, deadline - Date.now()))]);
+        return settled.reply;
+      }
     }
     throw new Error(`the kernel did not answer kernel_info within ${timeoutMs / 1000} s`);
   }

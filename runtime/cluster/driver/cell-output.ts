@@ -4,6 +4,7 @@ import type { AsyncResource } from "node:async_hooks";
 import type { Redis } from "ioredis";
 import { printIn } from "../../core/task-output";
 import { keys } from "../keys";
+import { listen } from "../listen";
 import type { Printed } from "../node/output-relay";
 
 /** Cells kept for output that arrives after its task's report. */
@@ -12,10 +13,8 @@ const RECENT_CONTEXTS = 10_000;
 export class CellOutput {
   private readonly contexts = new Map<number, AsyncResource>();
 
-  constructor(private readonly subscriber: Redis, driverId: string) {
-    const channel = keys.output(driverId);
-    void subscriber.subscribe(channel).catch(() => undefined);
-    subscriber.on("message", (from: string, message: string) => from === channel && this.print(JSON.parse(message) as Printed));
+  constructor(subscriber: Redis, driverId: string) {
+    listen(subscriber, keys.output(driverId), (message) => this.print(JSON.parse(message) as Printed));
   }
 
   /** The cell of task `number`. */

@@ -7,6 +7,7 @@ import type { Redis } from "ioredis";
 import type { RefCounts } from "../../core/ref-counts";
 import { failureOf } from "../failures";
 import { keys } from "../keys";
+import { listen } from "../listen";
 import { storedBytes } from "../values";
 import { ForeignCall, ForeignReply, INLINE_BYTES, packed, unpacked } from "../wire";
 import type { ClusterActors } from "./actors";
@@ -28,9 +29,7 @@ export class ForeignCallsServed {
     private readonly actors: ClusterActors,
     private readonly refs: RefCounts
   ) {
-    const channel = keys.calls(driverId);
-    void subscriber.subscribe(channel).catch(() => undefined);
-    subscriber.on("message", (from: string, message: string) => from === channel && this.make(unpacked<ForeignCall>(message)));
+    listen(subscriber, keys.calls(driverId), (message) => this.make(unpacked<ForeignCall>(message)));
   }
 
   private make(call: ForeignCall): void {

@@ -5,6 +5,7 @@
 import type { Redis } from "ioredis";
 import type { DriverBackend } from "../../core/backend";
 import { keys } from "../keys";
+import { listen } from "../listen";
 import type { Cancel } from "../wire";
 
 /** Cancels kept for jobs not seen yet (one that never comes, already done, is forgotten in time). */
@@ -17,9 +18,7 @@ export class TaskCancels {
   private readonly early = new Map<string, boolean>();
 
   constructor(private readonly local: DriverBackend, nodeId: string, subscriber: Redis) {
-    const channel = keys.cancels(nodeId);
-    void subscriber.subscribe(channel).catch(() => undefined);
-    subscriber.on("message", (from: string, message: string) => from === channel && this.cancel(JSON.parse(message) as Cancel));
+    listen(subscriber, keys.cancels(nodeId), (message) => this.cancel(JSON.parse(message) as Cancel));
   }
 
   private cancel({ jobId, force }: Cancel): void {

@@ -10,6 +10,7 @@ import { Encoded, refIdOf } from "../../core/codec";
 import { RayActorError } from "../../core/errors";
 import { errorOf } from "../failures";
 import { keys } from "../keys";
+import { listen } from "../listen";
 import { storedObject } from "../values";
 import { ForeignCall, ForeignReply, packed, unpacked } from "../wire";
 import type { OutputRelay } from "./output-relay";
@@ -29,9 +30,7 @@ export class ForeignCalls {
     private readonly local: DriverBackend,
     private readonly relay: OutputRelay
   ) {
-    const channel = keys.replies(nodeId);
-    void subscriber.subscribe(channel).catch(() => undefined);
-    subscriber.on("message", (from: string, message: string) => from === channel && void this.answered(unpacked<ForeignReply>(message)));
+    listen(subscriber, keys.replies(nodeId), (message) => void this.answered(unpacked<ForeignReply>(message)));
   }
 
   readonly forward: ForeignActorCall = (call, settle) => {
