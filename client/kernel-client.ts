@@ -136,7 +136,9 @@ export class KernelClient {
       const attempt = this.request("shell", "kernel_info_request", {});
       const settled = await Promise.race([attempt, sleep(Math.min(200, Math.max(0, deadline - Date.now())))]);
       if (settled) {
-        await Promise.race([this.stdinConnected, sleep(Math.max(0, deadline - Date.now()))]);
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([this.stdinConnected, new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))))]);
+        clearTimeout(timer); // a pending one would keep a finished program alive
         return settled.reply;
       }
     }
