@@ -153,7 +153,11 @@ export class ClusterBackend implements DriverBackend {
 
   private schedule(body: ClusterTask["body"], name: string, args: Encoded[], options: SubmitOptions, returnIds: string[]): ClusterTask {
     this.requireOpen();
-    this.objects.requireKnown([...args.flatMap(refIdsIn), ...capturedRefIds(body.shipment)], `${name.replace(/^ray::|\(\)$/g, "")}.remote()`);
+    // Each ref once: those at the top level are dependencies, the rest travel inside values.
+    const dependencies = args.flatMap((arg) => refIdOf(arg) ?? []);
+    const inArgs = new Set(args.flatMap(refIdsIn));
+    const captured = capturedRefIds(body.shipment);
+    this.objects.requireKnown([...inArgs, ...captured], `${name.replace(/^ray::|\(\)$/g, "")}.remote()`);
     const task: ClusterTask = {
       number: this.nextTask++,
       name,
@@ -162,8 +166,8 @@ export class ClusterBackend implements DriverBackend {
       options,
       returnIds,
       context: submittingContext(),
-      dependencies: args.flatMap((arg) => refIdOf(arg) ?? []),
-      carried: [...args.flatMap(refIdsIn).filter((id, i, all) => all.indexOf(id) === i && !args.some((arg) => refIdOf(arg) === id)), ...capturedRefIds(body.shipment)],
+      dependencies,
+      carried: [...[...inArgs].filter((id) => !dependencies.includes(id)), ...captured],
       retries: 0,
       state: "waiting",
     };

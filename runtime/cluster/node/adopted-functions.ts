@@ -5,6 +5,7 @@
 // functions up by id (shipping/shipped-registry.ts): adopted ones are registered there.
 import { newShippedId, rememberShipped } from "../../shipping/shipped-registry";
 import type { ShippedFunction } from "../../core/shipment";
+import type { JobPayload } from "../wire";
 
 function isShippedFunction(value: Record<string, unknown>): value is ShippedFunction & Record<string, unknown> {
   return typeof value.id === "number" && typeof value.code === "string" && typeof value.requireFrom === "string" && Array.isArray(value.segments);
@@ -13,9 +14,15 @@ function isShippedFunction(value: Record<string, unknown>): value is ShippedFunc
 export class AdoptedFunctions {
   private readonly localIds = new Map<string, number>();
 
-  /** Gives every shipped function in `payload` (its shipment, remote functions among its arguments) the node's id for it. */
-  adopt(driverId: string, payload: unknown): void {
-    this.visit(driverId, payload, new Set());
+  /**
+   * Gives every shipped function of a job (its shipment's, and those of remote functions among
+   * its arguments) the node's id for it. Only arguments with markers can hold one (the codec
+   * marks remote functions as it marks refs): plain data is not walked, job after job.
+   */
+  adopt(payload: JobPayload): void {
+    const seen = new Set<object>();
+    if ("shipment" in payload) this.visit(payload.driverId, payload.shipment, seen);
+    for (const slot of payload.args) if ("value" in slot && slot.value.hasRefs) this.visit(payload.driverId, slot.value, seen);
   }
 
   private visit(driverId: string, value: unknown, seen: Set<object>): void {

@@ -131,7 +131,7 @@ export class NodeAgent {
     const start = Date.now();
     // Queued for a driver gone since: nothing would read what it makes.
     if (await this.janitor!.driverGone(payload.driverId)) return;
-    this.functions.adopt(payload.driverId, payload);
+    this.functions.adopt(payload);
     const lane = this.lanes.take();
     const stored = this.redis.multi();
     let report: TaskReport;
