@@ -42,6 +42,8 @@ const MAX_LOST_CELLS = 10;
 /** A start or a cell series that fails (a stalled or dead kernel) is tried this often in all. */
 const ATTEMPTS = 3;
 const PROBE_INTERVAL_MS = 20;
+/** How long a kernel sits idle after its cells before its memory is read again: a learner's pause. */
+const REST_MS = 5_000;
 
 export const TARGETS = {
   startMedianMs: 1000,
@@ -280,6 +282,8 @@ interface CellSeries {
   cpuMsPerCell: number;
   rssMbBefore: number;
   after: TreeMemory;
+  /** The same, once the kernel has sat idle for REST_MS after the last cell. */
+  atRest: TreeMemory;
 }
 
 async function runCells(kernel: RunningKernel, log: (line: string) => void): Promise<CellSeries> {
@@ -328,6 +332,7 @@ async function runCells(kernel: RunningKernel, log: (line: string) => void): Pro
     cpuMsPerCell,
     rssMbBefore,
     after: treeMemory(child.pid),
+    atRest: await sleep(REST_MS).then(() => treeMemory(child.pid)),
   };
 }
 
@@ -492,6 +497,7 @@ function report(results: KernelResult[]): SuiteReport {
     { name: "  per-cell: CPU of kernel tree", pick: (r) => r.cells?.cpuMsPerCell },
     { name: `  RSS after ${CELLS} cells`, pick: (r) => r.cells?.after.rssMb, format: mb },
     { name: `  PSS after ${CELLS} cells`, pick: (r) => r.cells?.after.pssMb, format: mb },
+    { name: `  RSS after ${CELLS} cells and ${REST_MS / 1000} s idle`, pick: (r) => r.cells?.atRest.rssMb, format: mb },
   ];
 
   const [tslab, ipython] = [byId("tslab"), byId("ipython")];

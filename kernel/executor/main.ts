@@ -13,6 +13,7 @@ import { completeAt, inspectAt } from "./introspection";
 import type { ExecuteOutcome, HostMessage, HostRequest } from "./ipc";
 import { mimeBundleOf } from "../../preload/mime";
 import { preloadCell } from "../compiler/preload-cell";
+import { IdleMemoryRelease } from "./idle-memory";
 
 const FINISH_STARTING_AFTER_MS = 500;
 
@@ -59,9 +60,16 @@ async function answer(request: HostRequest): Promise<void> {
 
 function serve(): void {
   let queue = Promise.resolve();
+  let waiting = 0;
+  const memory = new IdleMemoryRelease();
   process.on("message", (message: HostMessage) => {
     if (message.kind === "input_reply") return resolveInput(message);
-    queue = queue.then(() => answer(message));
+    waiting++;
+    memory.busy();
+    queue = queue.then(async () => {
+      await answer(message);
+      if (--waiting === 0) memory.idle();
+    });
   });
   process.on("disconnect", () => process.exit(0));
   // Errors thrown later by a cell's callbacks are shown in that cell, not fatal.

@@ -1,0 +1,29 @@
+// The executor gives its heap back when the kernel sits idle (kernel/executor/idle-memory.ts),
+// and not while cells keep coming.
+import { expect } from "chai";
+import { delay, sharedTestKernel } from "./support/kernel";
+
+const MB = 1024 * 1024;
+const committedHeap = 'require("node:v8").getHeapStatistics().total_heap_size';
+
+describe("kernel: memory given back between cells", function () {
+  this.timeout(60_000);
+  const session = sharedTestKernel();
+  const committed = async () => Number(await session.value(committedHeap));
+
+  it("releases the heap a cell left behind once no request has come for a while", async () => {
+    // Garbage that lives long enough to reach the old generation, then is dropped.
+    await session.value("let junk: object[] | null = Array.from({ length: 1_000_000 }, (_, i) => ({ i, s: 'x' + i })); junk.length");
+    await session.value("junk = null; 0");
+    const grown = await committed();
+    // Cells back to back: no pause, so nothing is released yet.
+    expect(await committed()).to.be.greaterThan(grown - 16 * MB);
+    await delay(4_000);
+    const rested = await committed();
+    expect(rested, `committed heap ${(grown / MB).toFixed(0)} MB -> ${(rested / MB).toFixed(0)} MB`).to.be.lessThan(grown - 32 * MB);
+  });
+
+  it("leaves no gc function in the cells' global scope", async () => {
+    expect(await session.value("typeof (globalThis as { gc?: unknown }).gc")).to.equal("'undefined'");
+  });
+});
