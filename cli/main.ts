@@ -49,7 +49,20 @@ export function main(argv: string[]): void {
     .command("lab")
     .description("open the lessons in JupyterLab or Notebook with the tsray kernel (or run the first in the terminal)")
     .option("--no-browser", "start the server without opening a browser")
-    .action((opts) => import("./lab").then(({ labCommand }) => labCommand(opts)).catch(fail));
+    .option("--build", "build tsray's own JupyterLab now (if it is not built yet) and exit")
+    .addHelpText(
+      "after",
+      `
+Where the lessons open, the first that this machine has:
+  1. JupyterLab: a jupyter-lab on PATH (pip install jupyterlab, in a virtual environment)
+  2. tsray's own JupyterLab, when /usr/bin/python3 (or TSRAY_PYTHON, or the python3 on PATH)
+     has jupyter_server and jupyterlab_server (apt-get install python3-jupyter-server
+     python3-jupyterlab-server); built on first use into ~/.cache/tsray (about a minute
+     or two, once; TSRAY_CACHE_DIR puts it elsewhere), then reused
+  3. Notebook 6: a jupyter-notebook on PATH (apt-get install jupyter-notebook)
+  4. none of them: the first lesson runs in this terminal`
+    )
+    .action((opts) => import("./lab/command").then(({ labCommand }) => labCommand(opts)).catch(fail));
   program
     .command("start")
     .description("start a cluster on this machine (--head: its Redis and a node), or a node that joins one (--address)")

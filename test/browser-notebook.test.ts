@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { artifact, Browser, haveChromium, launchChromium } from "./support/browser";
-import { JUPYTER_NOTEBOOK, NotebookServer, startNotebookServer } from "./support/notebook-server";
+import { JUPYTER_NOTEBOOK, NotebookServer, startNotebookServer } from "./support/jupyter-server";
 
 const PROJECT = resolve(__dirname, "../..");
 const LESSON = "notebooks/02-Task-Parallelism-Part1.ipynb";

@@ -1,12 +1,16 @@
-// Debian's Jupyter Notebook 6 on a free loopback port, with the tsray kernel registered in
-// a temporary Jupyter path (and temporary data, runtime and config dirs): started in its own
+// A Jupyter server on a free loopback port -- Debian's Jupyter Notebook 6, or tsray's own
+// JupyterLab on Debian's jupyter_server (cli/lab/) -- with the tsray kernel registered in a
+// temporary Jupyter path (and temporary data, runtime and config dirs): started in its own
 // process group, its kernels shut down and the whole group ended by `stop`.
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { ensureLabBuilt } from "../../cli/lab/build";
+import { tsrayLabArguments } from "../../cli/lab/frontends";
+import { pythonForLab } from "../../cli/lab/python";
 
 export const JUPYTER_NOTEBOOK = "/usr/bin/jupyter-notebook";
 const PROJECT = resolve(__dirname, "../../..");
@@ -37,8 +41,47 @@ function alive(child: ChildProcess): boolean {
   return child.exitCode === null && child.signalCode === null;
 }
 
-export async function startNotebookServer(notebookDir = PROJECT): Promise<NotebookServer> {
-  const root = mkdtempSync(join(tmpdir(), "tsray-nb6-"));
+/** How to start one kind of server, given its port and token, and what to set up first. */
+interface ServerKind {
+  name: string;
+  command: string;
+  args(port: number, token: string): string[];
+  /** Files to write into the config dir (JupyterLab's user settings), by relative path. */
+  config?: Record<string, unknown>;
+}
+
+export function startNotebookServer(notebookDir = PROJECT): Promise<NotebookServer> {
+  return startJupyterServer({
+    name: "jupyter-notebook",
+    command: JUPYTER_NOTEBOOK,
+    args: (port, token) => [
+      "--no-browser", "--ip=127.0.0.1", `--port=${port}`, "--port-retries=0", `--NotebookApp.token=${token}`,
+      `--notebook-dir=${notebookDir}`, "--NotebookApp.allow_remote_access=False", ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
+    ],
+  });
+}
+
+/** Whether this machine can serve tsray's JupyterLab (Debian's jupyter_server and jupyterlab_server). */
+export const canServeTsrayLab = () => pythonForLab() !== undefined;
+
+/**
+ * tsray's JupyterLab (built first if it is not yet) on `notebookDir`. Autosave is off, so
+ * that the lessons a test runs stay as committed.
+ */
+export async function startTsrayLab(notebookDir = PROJECT): Promise<NotebookServer> {
+  const python = pythonForLab();
+  if (!python) throw new Error("no Python here imports jupyter_server and jupyterlab_server");
+  const build = await ensureLabBuilt();
+  return startJupyterServer({
+    name: "tsray's JupyterLab",
+    command: python,
+    args: (port, token) => tsrayLabArguments(build.serverScript, { notebooks: notebookDir, port, token, browser: false }, process.getuid?.()),
+    config: { "lab/user-settings/@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": { autosave: false } },
+  });
+}
+
+async function startJupyterServer(kind: ServerKind): Promise<NotebookServer> {
+  const root = mkdtempSync(join(tmpdir(), "tsray-jupyter-"));
   const installed = spawnSync(process.execPath, [join(PROJECT, "bin", "tsray.js"), "install", "--prefix", root], { encoding: "utf8" });
   if (installed.status !== 0) throw new Error(`tsray install failed: ${installed.stderr}`);
   const port = await freePort();
@@ -52,11 +95,12 @@ export async function startNotebookServer(notebookDir = PROJECT): Promise<Notebo
     JUPYTER_PLATFORM_DIRS: "1",
     BROWSER: "true",
   };
-  const child = spawn(
-    JUPYTER_NOTEBOOK,
-    ["--no-browser", "--ip=127.0.0.1", `--port=${port}`, "--port-retries=0", `--NotebookApp.token=${token}`, `--notebook-dir=${notebookDir}`, "--NotebookApp.allow_remote_access=False", ...(process.getuid?.() === 0 ? ["--allow-root"] : [])],
-    { env, cwd: root, detached: true, stdio: ["ignore", "pipe", "pipe"] }
-  );
+  for (const [file, content] of Object.entries(kind.config ?? {})) {
+    const path = join(env.JUPYTER_CONFIG_DIR, file);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, JSON.stringify(content));
+  }
+  const child = spawn(kind.command, kind.args(port, token), { env, cwd: root, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
@@ -91,7 +135,7 @@ export async function startNotebookServer(notebookDir = PROJECT): Promise<Notebo
   for (let i = 0; ; i++) {
     if (!alive(child)) {
       rmSync(root, { recursive: true, force: true });
-      throw new Error(`jupyter-notebook exited: ${output}`);
+      throw new Error(`${kind.name} exited: ${output}`);
     }
     try {
       const response = await api("/api/kernelspecs");
@@ -108,7 +152,7 @@ export async function startNotebookServer(notebookDir = PROJECT): Promise<Notebo
     }
     if (i > 300) {
       await stop();
-      throw new Error(`jupyter-notebook did not answer: ${output}`);
+      throw new Error(`${kind.name} did not answer: ${output}`);
     }
     await sleep(100);
   }
