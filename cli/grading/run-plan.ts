@@ -32,7 +32,11 @@ export function describePosition(planned: PlannedCell): string {
   return `the check of ${planned.check?.exercise} (put back from the source)`;
 }
 
-const copy = (cell: Cell): Cell => structuredClone(cell);
+/** A cell to run: a code cell starts without the outputs it was saved with (a cell that never runs shows none). */
+function copy(cell: Cell): Cell {
+  const fresh = structuredClone(cell);
+  return fresh.cell_type === "code" ? { ...fresh, outputs: [], execution_count: null } : fresh;
+}
 
 function stateOf(check: SourceCheck, theirs: Cell): CheckCellState {
   if (cellSource(theirs) !== cellSource(check.cell)) return "edited";

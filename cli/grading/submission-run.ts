@@ -66,9 +66,8 @@ async function runPlanned(session: Session, planned: PlannedCell, timeout: numbe
   if (typeof settled === "string") {
     await kernel.restart();
     await freezePreloads(session);
-    const executionCount = null;
-    if (settled === "late") return { kind: "timed-out", executionCount, seconds: timeout, restarted: true };
-    return { kind: "died", executionCount, how: `(the kernel itself) ${settled}` };
+    if (settled === "late") return { kind: "timed-out", executionCount: null, seconds: timeout, restarted: true };
+    return { kind: "died", executionCount: null, how: `(the kernel itself) ${settled}` };
   }
   Object.assign(planned.cell, { outputs: settled.outputs, execution_count: settled.executionCount });
   const outcome = outcomeOf({ index: 0, cell: planned.cell, ...settled });
