@@ -1,87 +1,69 @@
-// `tsray grade <nb.ipynb...> [--json] [--timeout s]`: runs each notebook through a fresh
-// kernel, every cell even after errors, and reports each exercise as passed or failed
-// with its check's message. Exit 1 if any exercise fails.
-import { basename, dirname, resolve } from "node:path";
-import { launchKernel } from "../client/launch";
-import { CellReport, codeCellIndexes, runNotebook } from "../client/notebook-runner";
-import { checkCells, grade, GradeReport, totalsOf } from "./grading";
-import { Notebook, readNotebook } from "../client/notebook-file";
-import { chalk, plain } from "./terminal-output";
+// `tsray grade [--source LESSON.ipynb] SUBMISSION...`: grades submissions against the checks
+// of their lesson (grading/ holds the parts: matching cells, the run plan, the bounded run
+// in a fresh kernel, scoring, the reports) and writes the reports asked for. Exit 0 when
+// every exercise passed, 1 when one failed, 2 when a submission could not be graded.
+import { availableParallelism } from "node:os";
+import { gradeClass, GradedSubmission } from "./grading/class-runner";
+import { Sources } from "./grading/sources";
+import { feedbackNames, feedbackNotebook, writeFeedback } from "./grading/reports/feedback";
+import { writeGradebook } from "./grading/reports/gradebook";
+import { writeGradescope } from "./grading/reports/gradescope";
+import { jsonReport } from "./grading/reports/json";
+import { terminalSummary } from "./grading/reports/terminal";
 
 export interface GradeCommandOptions {
+  source?: string;
   json?: boolean;
   timeout?: number;
+  notebookTimeout?: number;
+  jobs?: number;
+  memory?: number;
+  gradebook?: string;
+  gradescope?: string;
+  feedback?: string;
 }
 
 /** A cell that runs longer is interrupted, so one stuck exercise cannot hang the grader. */
 export const DEFAULT_CELL_TIMEOUT = 300;
+export const DEFAULT_NOTEBOOK_TIMEOUT = 1800;
+export const DEFAULT_MEMORY_MB = 2048;
+/** Half the CPUs: each kernel runs its cells and, for a lesson's tasks, worker threads too. */
+export const defaultJobs = () => Math.max(1, Math.floor(availableParallelism() / 2));
 
-/**
- * One status line on stderr, rewritten in place on a terminal (so the elapsed time ticks
- * during long cells); when stderr is piped, just a line per notebook.
- */
-function progressLine(path: string, codeCells: number) {
-  const live = Boolean(process.stderr.isTTY);
-  const started = performance.now();
-  let cell = 0;
-  const draw = () => {
-    const elapsed = ((performance.now() - started) / 1000).toFixed(1);
-    process.stderr.write(`\r\x1b[Kgrading ${basename(path)}: cell ${cell}/${codeCells}, ${elapsed} s`);
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} wants a number above 0 (got ${value})`);
+  return value;
+}
+
+function writeReports(graded: GradedSubmission[], options: GradeCommandOptions): void {
+  const grades = graded.map(({ grade }) => grade);
+  if (options.gradebook) writeGradebook(options.gradebook, grades);
+  if (options.gradescope) writeGradescope(options.gradescope, grades[0], graded[0].seconds);
+  if (options.feedback) {
+    const names = feedbackNames(grades.map((grade) => grade.file));
+    graded.forEach(({ grade, run }, i) => run && writeFeedback(options.feedback!, names[i], feedbackNotebook(run.notebook, run.plan, grade)));
+  }
+}
+
+export async function gradeCommand(files: string[], options: GradeCommandOptions): Promise<void> {
+  if (options.gradescope && files.length !== 1) {
+    throw new Error(`--gradescope writes the results of one submission (Gradescope grades each student apart); got ${files.length}`);
+  }
+  const sources = new Sources(options.source);
+  if (options.source) sources.load(options.source); // a bad --source fails at once, before any kernel starts
+  const jobs = Math.floor(positive("--jobs", options.jobs, defaultJobs()));
+  const limits = {
+    cellTimeout: positive("--timeout", options.timeout, DEFAULT_CELL_TIMEOUT),
+    notebookTimeout: positive("--notebook-timeout", options.notebookTimeout, DEFAULT_NOTEBOOK_TIMEOUT),
+    memoryMb: positive("--memory", options.memory, DEFAULT_MEMORY_MB),
   };
-  const timer = live ? setInterval(draw, 500) : undefined;
-  if (!live) process.stderr.write(`grading ${path} (${codeCells} code cells)\n`);
-  return {
-    cellStarted(n: number) {
-      cell = n;
-      if (live) draw();
-    },
-    done() {
-      clearInterval(timer);
-      if (live) process.stderr.write("\r\x1b[K");
-    },
-  };
-}
-
-async function runForGrading(path: string, notebook: Notebook, timeout: number): Promise<CellReport[]> {
-  const kernel = await launchKernel({ cwd: dirname(resolve(path)) });
-  const progress = progressLine(path, codeCellIndexes(notebook).length);
-  try {
-    return await runNotebook(kernel.client, notebook, {
-      timeout,
-      allowErrors: true,
-      observer: { cellStarted: (_index, n) => progress.cellStarted(n) },
-    });
-  } finally {
-    progress.done();
-    await kernel.shutdown();
-  }
-}
-
-function printReport(report: GradeReport): void {
-  const lines = [chalk.bold(report.notebook)];
-  for (const exercise of report.exercises) {
-    lines.push(exercise.passed ? chalk.green(`  ✓ ${exercise.name}: passed`) : chalk.red(`  ✗ ${exercise.name}: ${exercise.message}`));
-  }
-  const { passed, total } = report.totals;
-  lines.push((passed === total ? chalk.green : chalk.red)(`  ${passed} of ${total} exercises passed`));
-  process.stdout.write(plain(lines.join("\n")) + "\n");
-}
-
-export async function gradeCommand(paths: string[], options: GradeCommandOptions): Promise<void> {
-  // Every notebook is read and checked for exercises before any runs, so a typo in the
-  // last path fails at once rather than after minutes of grading the others.
-  const notebooks = paths.map((path) => {
-    const notebook = readNotebook(path);
-    return { path, notebook, checks: checkCells(notebook, path) };
-  });
-  const reports: GradeReport[] = [];
-  for (const { path, notebook, checks } of notebooks) {
-    const cellReports = await runForGrading(path, notebook, options.timeout ?? DEFAULT_CELL_TIMEOUT);
-    const report = grade(path, checks, cellReports);
-    reports.push(report);
-    if (!options.json) printReport(report);
-  }
-  const totals = totalsOf(reports.map((report) => report.exercises));
-  if (options.json) process.stdout.write(JSON.stringify({ notebooks: reports, totals }, null, 2) + "\n");
-  process.exitCode = totals.failed > 0 ? 1 : 0;
+  process.stderr.write(`grading ${files.length} submission${files.length === 1 ? "" : "s"}, ${jobs} at a time\n`);
+  const graded = await gradeClass(files, { sources, jobs, limits, progress: (line) => process.stderr.write(line + "\n") });
+  const grades = graded.map(({ grade }) => grade);
+  process.stdout.write(options.json ? jsonReport(grades) : grades.map(terminalSummary).join(""));
+  writeReports(graded, options);
+  const unreadable = grades.some((grade) => grade.error !== null);
+  const failed = grades.some((grade) => grade.exercises.some((exercise) => exercise.status === "failed"));
+  process.exitCode = unreadable ? 2 : failed ? 1 : 0;
 }

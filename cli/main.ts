@@ -38,12 +38,19 @@ export function main(argv: string[]): void {
     );
   program
     .command("grade")
-    .description("run notebooks (every cell, even after errors) and report each exercise: passed, or failed with its check's message")
-    .argument("<notebooks...>", "the .ipynb files")
-    .option("--json", "print a machine-readable report")
+    .description("grade submissions against their lesson's checks, in fresh kernels, and report each exercise: its points, passed, or why not")
+    .argument("<submissions...>", "the students' .ipynb files")
+    .option("--source <lesson.ipynb>", "the lesson whose checks grade them (default: the lesson in notebooks/ with the submission's name)")
+    .option("--jobs <n>", "grade this many submissions at once, each in its own kernel (default: half the CPUs, at least 1)", parseFloat)
     .option("--timeout <seconds>", "interrupt a cell that runs longer than this (default 300)", parseFloat)
-    .action((notebooks: string[], opts) =>
-      import("./grade").then(({ gradeCommand }) => gradeCommand(notebooks, opts)).catch(fail)
+    .option("--notebook-timeout <seconds>", "stop a submission's run after this long; its later cells do not run (default 1800)", parseFloat)
+    .option("--memory <MB>", "restart the kernel of a submission whose cells hold more memory than this (default 2048)", parseFloat)
+    .option("--json", "print one object per submission for programs")
+    .option("--gradebook <file.csv>", "write a CSV: a row per submission, a column per exercise")
+    .option("--gradescope <dir>", "write Gradescope's results.json for the one submission into <dir>")
+    .option("--feedback <dir>", "write each submission as graded, with outputs and results, as a notebook into <dir>")
+    .action((submissions: string[], opts) =>
+      import("./grade").then(({ gradeCommand }) => gradeCommand(submissions, opts)).catch(fail)
     );
   program
     .command("lab")

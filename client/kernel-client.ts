@@ -25,6 +25,8 @@ export interface ExecuteOptions {
   storeHistory?: boolean;
   allowStdin?: boolean;
   stopOnError?: boolean;
+  /** Whether the Exchange keeps the iopub messages (false for a cell that may print without bound). */
+  keepMessages?: boolean;
   onMessage?: (message: Message) => void;
   onInput?: (prompt: string, password: boolean) => string | Promise<string>;
 }
@@ -33,6 +35,7 @@ interface Waiter {
   reply?: Message;
   idle: boolean;
   messages: Message[];
+  keepMessages: boolean;
   onMessage?: (message: Message) => void;
   settle: () => void;
 }
@@ -91,12 +94,13 @@ export class KernelClient {
   }
 
   /** Sends a request and resolves when both its reply and its idle status have arrived. */
-  request(channel: RequestChannel, msgType: string, content: object, onMessage?: (m: Message) => void): Promise<Exchange> {
+  request(channel: RequestChannel, msgType: string, content: object, onMessage?: (m: Message) => void, keepMessages = true): Promise<Exchange> {
     const header = newHeader(msgType, this.session, "tsray-client");
     return new Promise((resolve) => {
       const waiter: Waiter = {
         idle: false,
         messages: [],
+        keepMessages,
         onMessage,
         settle: () => {
           if (!waiter.reply || !waiter.idle) return;
@@ -120,9 +124,10 @@ export class KernelClient {
       allow_stdin: options.allowStdin ?? Boolean(options.onInput),
       stop_on_error: options.stopOnError ?? true,
     };
-    if (!options.onInput) return this.request("shell", "execute_request", content, options.onMessage);
+    const keep = options.keepMessages ?? true;
+    if (!options.onInput) return this.request("shell", "execute_request", content, options.onMessage, keep);
     this.answerInput = options.onInput;
-    return this.request("shell", "execute_request", content, options.onMessage).finally(() => (this.answerInput = null));
+    return this.request("shell", "execute_request", content, options.onMessage, keep).finally(() => (this.answerInput = null));
   }
 
   /**
@@ -177,7 +182,7 @@ export class KernelClient {
       }
       return;
     }
-    waiter.messages.push(message);
+    if (waiter.keepMessages) waiter.messages.push(message);
     waiter.onMessage?.(message);
   }
 

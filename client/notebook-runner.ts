@@ -12,6 +12,8 @@ export interface CellReport {
   executionCount: number | null;
   outputs: IOutput[];
   seconds: number;
+  /** Whether the cell ran past `timeout` and was sent an interrupt. */
+  interrupted: boolean;
 }
 
 export interface RunObserver {
@@ -25,6 +27,8 @@ export interface RunOptions {
   timeout?: number;
   /** Keep going after a failing cell (grading); otherwise stop at the first. */
   allowErrors?: boolean;
+  /** Characters of stream text kept per cell; what comes after is dropped (a cell printing gigabytes). */
+  maxStreamChars?: number;
   observer?: RunObserver;
 }
 
@@ -32,6 +36,22 @@ export interface RunOptions {
 class OutputCollector {
   readonly outputs: IOutput[] = [];
   private clearOnNext = false;
+  private streamChars = 0;
+  private truncated = false;
+
+  constructor(private readonly maxStreamChars = Infinity) {}
+
+  /** Stream text within the cell's allowance: the part that fits, then one note that the rest was dropped. */
+  private allowed(text: string): string | null {
+    if (this.truncated) return null;
+    const room = this.maxStreamChars - this.streamChars;
+    if (text.length <= room) {
+      this.streamChars += text.length;
+      return text;
+    }
+    this.truncated = true;
+    return `${text.slice(0, Math.max(0, room))}\n[tsray: output cut off after ${this.maxStreamChars} characters]\n`;
+  }
 
   add(message: Message): void {
     const type = message.header.msg_type;
@@ -44,6 +64,11 @@ class OutputCollector {
     if (type === "update_display_data") return this.update(c);
     const output = toOutput(type, c);
     if (!output) return;
+    if (output.output_type === "stream") {
+      const text = this.allowed(String(output.text));
+      if (text === null) return;
+      output.text = text;
+    }
     if (this.clearOnNext) {
       this.outputs.length = 0;
       this.clearOnNext = false;
@@ -91,18 +116,25 @@ function toOutput(type: string, c: Record<string, any>): IOutput | null {
   }
 }
 
-async function runCell(client: KernelClient, code: string, options: RunOptions): Promise<Omit<CellReport, "index" | "cell">> {
-  const collector = new OutputCollector();
+/** Runs one cell; the outputs as they would be saved. */
+export async function runCell(client: KernelClient, code: string, options: RunOptions): Promise<Omit<CellReport, "index" | "cell">> {
+  const collector = new OutputCollector(options.maxStreamChars);
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
+  let interrupted = false;
+  const interrupt = () => {
+    interrupted = true;
+    void client.request("control", "interrupt_request", {});
+  };
   // The clock starts when the kernel starts the cell (execute_input), not while it queues.
   const startClock = () => {
     if (options.timeout === undefined || timer) return;
-    timer = setTimeout(() => void client.request("control", "interrupt_request", {}), options.timeout * 1000);
+    timer = setTimeout(interrupt, options.timeout * 1000);
   };
   try {
     const { reply } = await client.execute(code, {
       stopOnError: !options.allowErrors,
+      keepMessages: false,
       onMessage: (message) => {
         startClock();
         collector.add(message);
@@ -114,6 +146,7 @@ async function runCell(client: KernelClient, code: string, options: RunOptions):
       executionCount: reply.content.execution_count ?? null,
       outputs: collector.saved(),
       seconds: (performance.now() - started) / 1000,
+      interrupted,
     };
   } finally {
     clearTimeout(timer);

@@ -53,9 +53,10 @@ describe("lesson 02, task parallelism part 1 (about 100 s)", function () {
   });
 
   it("grades the solution as passing and the lesson as failing Exercise 1 on parallelism", () => {
-    expect(gradeRun(solution).exercises).to.deep.equal([{ name: "Exercise 1", passed: true, message: null }]);
+    expect(gradeRun(solution).exercises).to.deep.equal([{ name: "Exercise 1", points: 1, max: 1, status: "passed", reason: "passed", message: null, checkCell: "unchanged" }]);
     const [exercise] = gradeRun(lesson).exercises;
-    expect(exercise.passed).to.equal(false);
+    expect(exercise.status).to.equal("failed");
+    expect(exercise.reason).to.equal("check-failed");
     expect(exercise.message).to.match(/^Did you run the tasks in parallel\? They took 6\.\d+ s\.$/);
   });
 

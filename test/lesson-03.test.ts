@@ -96,10 +96,11 @@ describe("lesson 03, task parallelism part 2 (about 140 s)", function () {
   });
 
   it("grades the solution as passing Exercise 3 and the lesson as failing it on parallelism", () => {
-    expect(gradeRun(solution).exercises).to.deep.equal([{ name: "Exercise 3", passed: true, message: null }]);
+    expect(gradeRun(solution).exercises).to.deep.equal([{ name: "Exercise 3", points: 1, max: 1, status: "passed", reason: "passed", message: null, checkCell: "unchanged" }]);
     const [exercise] = gradeRun(lesson).exercises;
     expect(exercise.name).to.equal("Exercise 3");
-    expect(exercise.passed).to.equal(false);
+    expect(exercise.status).to.equal("failed");
+    expect(exercise.reason).to.equal("check-failed");
     expect(exercise.message).to.match(/^Did you run the tasks in parallel\? They took 6\.\d+ s\.$/);
   });
 

@@ -2,7 +2,10 @@
 import type { IOutput } from "@jupyterlab/nbformat";
 import { join, resolve } from "node:path";
 import { CellReport, runNotebook } from "../../client/notebook-runner";
-import { checkCells, grade } from "../../cli/grading";
+import { sourceChecks } from "../../cli/grading/lesson-cells";
+import { planRun } from "../../cli/grading/run-plan";
+import { gradeOf } from "../../cli/grading/scoring";
+import { outcomeOf } from "../../cli/grading/cell-outcome";
 import { Cell, readNotebook } from "../../client/notebook-file";
 import { startTestKernel } from "./kernel";
 
@@ -33,8 +36,16 @@ export async function runLessonAndSolution(notebook: string): Promise<{ lesson: 
   return { lesson, solution };
 }
 
-/** What `tsray grade` would report for the run. */
-export const gradeRun = (r: LessonRun) => grade(r.path, checkCells({ cells: r.cells } as never, r.path), r.reports);
+/** What `tsray grade --source` the notebook itself would report for the run (its cells run as they are). */
+export function gradeRun(r: LessonRun) {
+  const notebook = { cells: r.cells } as never;
+  const plan = planRun(notebook, sourceChecks(notebook, r.path), notebook);
+  const outcomes = plan.cells.map((_, index) => {
+    const report = r.reports.find((candidate) => candidate.index === index);
+    return report ? outcomeOf(report) : null;
+  });
+  return gradeOf(r.path, plan, outcomes);
+}
 
 export const text = (value: unknown) => (Array.isArray(value) ? value.join("") : String(value ?? ""));
 export const stdout = (outputs: IOutput[]) =>
