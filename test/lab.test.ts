@@ -76,17 +76,11 @@ describe("tsray lab (npm start)", function () {
       JUPYTER_PLATFORM_DIRS: "1",
       BROWSER: "true",
     };
-    const started = spawn(process.execPath, [TSRAY_BIN, "lab", "--no-browser"], { cwd: dir, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    started.stdout!.on("data", (d) => (output += d));
-    started.stderr!.on("data", (d) => (output += d));
+    const { started, output } = startLab(dir, env);
     try {
       const api = (path: string) => fetch(`http://127.0.0.1:${port}${path}`, { headers: { Authorization: `token ${token}` } });
-      await untilServing(started, () => api("/api/kernelspecs"), () => output);
-      const specs = (await (await api("/api/kernelspecs")).json()) as { kernelspecs: Record<string, unknown> };
-      expect(Object.keys(specs.kernelspecs)).to.include("tsray");
-      const lessons = (await (await api("/api/contents")).json()) as { content: { name: string }[] };
-      expect(lessons.content.map((file) => file.name)).to.include("01-Introduction.ipynb");
+      await untilServing(started, () => api("/api/kernelspecs"), output);
+      await expectKernelAndLesson(api, "01-Introduction.ipynb");
     } finally {
       await endGroup(started);
     }
@@ -105,24 +99,18 @@ describe("tsray lab (npm start)", function () {
       JUPYTER_RUNTIME_DIR: join(dir, "runtime"),
       BROWSER: "true",
     };
-    const started = spawn(process.execPath, [TSRAY_BIN, "lab", "--no-browser"], { cwd: dir, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    started.stdout!.on("data", (d) => (output += d));
-    started.stderr!.on("data", (d) => (output += d));
+    const { started, output } = startLab(dir, env);
     try {
-      const address = await untilPrinted(started, /Open this address in your browser: (http:\/\/127\.0\.0\.1:(\d+)\/lab\?token=(\w+))/, () => output);
+      const address = await untilPrinted(started, /Open this address in your browser: (http:\/\/127\.0\.0\.1:(\d+)\/lab\?token=(\w+))/, output);
       const [, url, port, token] = address;
       const api = (path: string) => fetch(`http://127.0.0.1:${port}${path}`, { headers: { Authorization: `token ${token}` } });
-      await untilServing(started, () => api("/api/kernelspecs"), () => output);
+      await untilServing(started, () => api("/api/kernelspecs"), output);
       const page = await (await fetch(url)).text();
       expect(page).to.contain("JupyterLab (tsray)");
       const bundle = /src="([^"]+bundle\.js)"/.exec(page)?.[1];
       expect(bundle, page).to.be.a("string");
       expect((await api(bundle!)).status).to.equal(200);
-      const specs = (await (await api("/api/kernelspecs")).json()) as { kernelspecs: Record<string, unknown> };
-      expect(Object.keys(specs.kernelspecs)).to.include("tsray");
-      const lessons = (await (await api("/api/contents")).json()) as { content: { name: string }[] };
-      expect(lessons.content.map((file) => file.name)).to.include("02-Task-Parallelism-Part1.ipynb");
+      await expectKernelAndLesson(api, "02-Task-Parallelism-Part1.ipynb");
       expect((await fetch(`http://127.0.0.1:${port}/api/contents`)).status, "without the token").to.equal(403);
     } finally {
       await endGroup(started);
@@ -141,6 +129,23 @@ describe("tsray lab (npm start)", function () {
     expect(result.stdout).to.contain("Did you run the tasks in parallel?");
   });
 });
+
+/** `tsray lab --no-browser` in its own process group, its output collected. */
+function startLab(cwd: string, env: NodeJS.ProcessEnv): { started: ChildProcess; output: () => string } {
+  const started = spawn(process.execPath, [TSRAY_BIN, "lab", "--no-browser"], { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  started.stdout!.on("data", (d) => (output += d));
+  started.stderr!.on("data", (d) => (output += d));
+  return { started, output: () => output };
+}
+
+/** The server lists the tsray kernel and, at its root, the lesson `lesson`. */
+async function expectKernelAndLesson(api: (path: string) => Promise<Response>, lesson: string): Promise<void> {
+  const specs = (await (await api("/api/kernelspecs")).json()) as { kernelspecs: Record<string, unknown> };
+  expect(Object.keys(specs.kernelspecs)).to.include("tsray");
+  const lessons = (await (await api("/api/contents")).json()) as { content: { name: string }[] };
+  expect(lessons.content.map((file) => file.name)).to.include(lesson);
+}
 
 /** Waits until `ask` answers ok; fails with the output if the process ends first. */
 async function untilServing(child: ChildProcess, ask: () => Promise<Response>, output: () => string): Promise<void> {
