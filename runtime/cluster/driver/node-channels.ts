@@ -1,7 +1,9 @@
 // The driver's line to each alive node: the node's BullMQ queue, where the driver adds the
-// jobs it places there, those placed in one turn of the event loop as one BullMQ job (a
-// batch, wire.ts: one script in Redis and one round trip for all of them, and one for the
-// node to start them). Their ends come back on the driver's list of reports (reports.ts).
+// jobs it places there as BullMQ jobs of many (batches, wire.ts: one script in Redis and
+// one round trip for all of them, and one for the node to start them): those placed in one
+// turn of the event loop, or while the batch before was being added (one batch at a time
+// per node, so that a busy driver sends fewer, larger ones; an idle one waits for nothing).
+// Their ends come back on the driver's list of reports (reports.ts).
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { nodeQueue, QUEUE_PREFIX } from "../keys";
@@ -11,6 +13,8 @@ interface NodeChannel {
   queue: Queue;
   /** Jobs placed in this turn of the event loop, not yet added; `sent` settles with their batch's id. */
   outgoing: { jobs: JobPayload[]; sent: { resolve: (batch: string) => void; reject: (error: Error) => void }[] } | null;
+  /** Settles once the batch being added is in the queue (or failed). */
+  adding: Promise<void>;
 }
 
 export class NodeChannels {
@@ -22,7 +26,7 @@ export class NodeChannels {
   open(nodeId: string): void {
     const queue = new Queue(nodeQueue(nodeId), { connection: this.redis, prefix: QUEUE_PREFIX });
     queue.on("error", () => undefined); // connection trouble: the registry's heartbeat decides about the node
-    this.channels.set(nodeId, { queue, outgoing: null });
+    this.channels.set(nodeId, { queue, outgoing: null, adding: Promise.resolve() });
   }
 
   /** Settles with the id of the BullMQ job that carries it, once in the node's queue. */
@@ -31,7 +35,7 @@ export class NodeChannels {
     if (!channel) return Promise.reject(new Error(`node ${nodeId.slice(0, 12)} is gone`));
     if (!channel.outgoing) {
       channel.outgoing = { jobs: [], sent: [] };
-      setImmediate(() => void this.flush(channel));
+      void channel.adding.then(() => setImmediate(() => (channel.adding = this.flush(channel))));
     }
     const { jobs, sent } = channel.outgoing;
     jobs.push(payload);

@@ -1,7 +1,8 @@
 // A node's reports on its drivers' lists (keys.reports), with the objects they name: those
-// of the jobs that end in one turn of the event loop go out in one transaction (the
-// objects' SETs, then one RPUSH per driver), so that a driver hears of a job only once it
-// can read its objects, and a busy node pays one round trip for many ends.
+// of the jobs that end in one turn of the event loop, or while the transaction before was
+// being written, go out in one transaction (the objects' SETs, then one RPUSH per driver),
+// so that a driver hears of a job only once it can read its objects, and a busy node pays
+// one round trip for many ends.
 import type { Redis } from "ioredis";
 import { keys } from "../keys";
 import type { TaskReport } from "../wire";
@@ -19,6 +20,8 @@ interface Outgoing {
 
 export class ReportOutbox {
   private outgoing: Outgoing | null = null;
+  /** Settles once the transaction being written is done (or failed). */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(private readonly redis: Redis) {}
 
@@ -35,16 +38,16 @@ export class ReportOutbox {
   private open(): Outgoing {
     let settle!: Outgoing["settle"];
     const written = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
-    setImmediate(() => this.flush());
+    void this.writing.then(() => setImmediate(() => (this.writing = this.flush())));
     return { objects: [], reports: new Map(), written, settle };
   }
 
-  private flush(): void {
+  private flush(): Promise<void> {
     const { objects, reports, settle } = this.outgoing!;
     this.outgoing = null;
     const transaction = this.redis.multi();
     for (const [key, bytes] of objects) transaction.set(key, bytes);
     for (const [driverId, texts] of reports) transaction.rpush(keys.reports(driverId), ...texts);
-    transaction.exec().then(() => settle.resolve(), settle.reject);
+    return transaction.exec().then(() => settle.resolve(), settle.reject);
   }
 }
