@@ -135,20 +135,19 @@ export class NodeAgent {
   }
 
   /**
-   * Runs a job and reports it on its driver's list, with its objects (report-outbox.ts: a
-   * list, not BullMQ's events stream, which is trimmed: under load a driver reading late
-   * would miss ends, and wait for them forever).
+   * Runs a job and reports it on its driver's list, with its objects (report-outbox.ts: a list,
+   * not BullMQ's events stream, which is trimmed: a driver reading late would miss ends).
    */
   private async runJob(payload: JobPayload): Promise<void> {
     const { jobId, driverId } = payload;
     const start = Date.now();
     const lane = this.lanes.take();
-    const objects: ObjectWrite[] = [];
+    let objects: ObjectWrite[] = [];
     let report: TaskReport;
     try {
       const stored = await this.outcomeOf(payload);
       const bytes = stored.map((object, i) => this.bytesOf(object, payload, i));
-      bytes.forEach((data, i) => objects.push([keys.object(driverId, payload.returnIds[i]), data]));
+      objects = bytes.map((data, i) => [keys.object(driverId, payload.returnIds[i]), data]);
       const inline = bytes.map((data) => (data.length <= INLINE_BYTES ? data.toString("base64") : null));
       const ran = payload.kind === "task" ? this.ranAs(payload.options.name ?? payload.shipment.fn.name, start) : undefined;
       const when = ran ? { start: ran.start, end: ran.end, lane: ran.worker } : { start, end: Date.now(), lane };
@@ -164,12 +163,11 @@ export class NodeAgent {
   }
 
   /**
-   * When and on which worker thread the local backend ran a task (its timeline's event):
-   * the driver's timeline shows that, not the job's stay on the node (a short task sent
-   * ahead waits there for a CPU).
+   * When and on which worker thread the local backend ran a task (its timeline's event, among
+   * the latest: a scan for `since` reaches a minute back): the driver's timeline shows that,
+   * not the job's stay on the node (a short task sent ahead waits there for a CPU).
    */
   private ranAs(name: string, since: number): TimelineEvent | undefined {
-    // Among the latest events (since 0: the timeline's scan for `since` reaches a minute back, job after job).
     const latest = this.local.recentTasks(0, RECENT_EVENTS).reverse();
     const event = latest.find((candidate) => candidate.end >= since && candidate.name === name && !this.reported.has(candidate));
     if (event) this.reported.add(event);
