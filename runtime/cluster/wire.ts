@@ -1,6 +1,9 @@
-// What a job carries to a node (a task, or an actor's creation, call or end) (BullMQ keeps job data as JSON, so the payload is V8's
-// serialization in base64: the shipment's data and the arguments may hold typed arrays,
-// Maps, Dates), and what the node answers when the job completes.
+// What a job carries to a node (a task, or an actor's creation, call or end), and what the
+// node answers when the job completes. The jobs a driver places on a node in one turn of
+// its event loop travel as one BullMQ job, a batch (BullMQ's cost is per BullMQ job: a
+// script to add it, one to start it, one to finish it). BullMQ keeps job data as JSON, so
+// a batch is V8's serialization in base64: the shipment's data and the arguments may hold
+// typed arrays, Maps, Dates.
 import { deserialize, serialize } from "node:v8";
 import { Encoded, refIdOf } from "../core/codec";
 import type { Shipment } from "../core/shipment";
@@ -17,6 +20,8 @@ export function argSlotOf(arg: Encoded): ArgSlot {
 /** What every job names: the driver that placed it, and the driver's number for it (its output's way back to the cell). */
 interface JobOrigin {
   driverId: string;
+  /** The driver's id for the job (its report, its cancel, name it). */
+  jobId: string;
   task: number;
   /** `ray::f()`, `ray::Counter.add()`, for messages. */
   name: string;
@@ -67,7 +72,8 @@ export interface KillActorPayload extends JobOrigin {
 
 export type JobPayload = TaskPayload | CreateActorPayload | CallActorPayload | KillActorPayload;
 
-export interface TaskJobData {
+/** A BullMQ job's data: a batch of jobs for one node, from one driver. */
+export interface BatchData {
   p: string;
 }
 
@@ -126,10 +132,10 @@ export interface Cancel {
 /** Objects up to this size also ride back with the job's report (the driver then needs no read). */
 export const INLINE_BYTES = 64 * 1024;
 
-export function packPayload(payload: JobPayload): TaskJobData {
-  return { p: serialize(payload).toString("base64") };
+export function packBatch(payloads: JobPayload[]): BatchData {
+  return { p: serialize(payloads).toString("base64") };
 }
 
-export function unpackPayload(data: TaskJobData): JobPayload {
-  return deserialize(Buffer.from(data.p, "base64")) as JobPayload;
+export function unpackBatch(data: BatchData): JobPayload[] {
+  return deserialize(Buffer.from(data.p, "base64")) as JobPayload[];
 }

@@ -36,7 +36,7 @@ interface ActorCall {
 }
 
 export interface ActorEvents {
-  send(node: ClusterNode, jobId: string, payload: JobPayload): Promise<void>;
+  send(node: ClusterNode, payload: JobPayload): Promise<unknown>;
   /** A call ended (for the timeline): its node's report. */
   callDone(call: { name: string; node: ClusterNode }, report: TaskReport): void;
 }
@@ -107,8 +107,8 @@ export class ClusterActors {
     const jobId = `a-${this.driverId}-${this.nextCall++}`;
     this.calls.set(jobId, call);
     const seq = ++actor.seq;
-    const payload: JobPayload = { kind: "call-actor", driverId: this.driverId, task: call.number, name: call.name, actorId: actor.id, seq, method, args: args.map(argSlotOf), returnIds: call.returnIds };
-    await this.events.send(actor.node, jobId, payload);
+    const payload: JobPayload = { kind: "call-actor", driverId: this.driverId, jobId, task: call.number, name: call.name, actorId: actor.id, seq, method, args: args.map(argSlotOf), returnIds: call.returnIds };
+    await this.events.send(actor.node, payload);
     if (method === TERMINATE) this.ended(actor, new RayActorError(`The actor ${actor.name} was ended by __ray_terminate__`));
   }
 
@@ -141,9 +141,9 @@ export class ClusterActors {
       return this.ended(actor, error);
     }
     const node = actor.node!;
-    const payload: JobPayload = { kind: "kill-actor", driverId: this.driverId, task: actor.creation.number, name: actor.name, actorId: id, args: [], returnIds: [] };
+    const payload: JobPayload = { kind: "kill-actor", driverId: this.driverId, jobId: `k-${this.driverId}-${this.nextCall++}`, task: actor.creation.number, name: actor.name, actorId: id, args: [], returnIds: [] };
     // After what was already sent to it, so that the node sees the actor before its end.
-    void actor.sent.then(() => this.events.send(node, `k-${this.driverId}-${this.nextCall++}`, payload)).catch(() => undefined);
+    void actor.sent.then(() => this.events.send(node, payload)).catch(() => undefined);
     this.ended(actor, error);
   }
 

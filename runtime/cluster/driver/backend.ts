@@ -27,6 +27,7 @@ import { ClusterActors } from "./actors";
 import { CellOutput } from "./cell-output";
 import { ForeignCallsServed } from "./foreign-calls";
 import { NodeChannels } from "./node-channels";
+import { ObjectDeletes } from "./object-deletes";
 import { ReportReader } from "./reports";
 import { ClusterObjects } from "./objects";
 import { ClusterNode, NodeTable } from "./nodes";
@@ -44,6 +45,7 @@ export class ClusterBackend implements DriverBackend {
   private readonly served: ForeignCallsServed;
   private readonly nodeTable = new NodeTable();
   private readonly channels: NodeChannels;
+  private readonly deletes: ObjectDeletes;
   private readonly reports: ReportReader;
   private readonly objects: ClusterObjects;
   private readonly refs = new RefCounts((id) => this.free(id));
@@ -68,7 +70,8 @@ export class ClusterBackend implements DriverBackend {
       (ids) => this.redis.mgetBuffer(...ids.map((id) => keys.object(this.driverId, id))),
       (id) => this.refs.freeIfUnheld(id)
     );
-    this.channels = new NodeChannels(this.redis);
+    this.channels = new NodeChannels(this.redis, this.driverId);
+    this.deletes = new ObjectDeletes(this.redis);
     const blocking = connectClient(address, { blocking: true }).redis;
     blocking.on("error", () => undefined);
     this.reports = new ReportReader(blocking, this.driverId, {
@@ -76,13 +79,13 @@ export class ClusterBackend implements DriverBackend {
       failed: (jobId, reason) => this.actors.jobFailed(jobId, reason) || this.scheduler.jobFailed(jobId, reason),
     });
     this.scheduler = new ClusterScheduler(this.driverId, this.nodeTable, this.objects, {
-      place: (node, jobId, payload) => this.channels.send(node.record.id, jobId, payload),
+      place: (node, payload) => this.channels.send(node.record.id, payload),
       placed: (task, sent) => this.actors.placed(task, sent),
       cancel: (node, cancel) => void this.redis.publish(keys.cancels(node.record.id), JSON.stringify(cancel)).catch(() => undefined),
       finished: (task, outcome) => this.taskFinished(task, outcome),
     });
     this.actors = new ClusterActors(this.driverId, this.nodeTable, this.objects, {
-      send: (node, jobId, payload) => this.channels.send(node.record.id, jobId, payload),
+      send: (node, payload) => this.channels.send(node.record.id, payload),
       callDone: ({ name, node }, report) => this.traced(name, node, report),
     });
     this.applyRegistry(registered);
@@ -138,7 +141,7 @@ export class ClusterBackend implements DriverBackend {
   private free(id: string): void {
     if (this.objects.state(id) === "pending") return;
     this.objects.forget(id);
-    void this.redis.del(keys.object(this.driverId, id)).catch(() => undefined);
+    this.deletes.delete(keys.object(this.driverId, id));
   }
 
   // ---- Backend ----
@@ -279,10 +282,11 @@ export class ClusterBackend implements DriverBackend {
     this.stopped = true;
     clearInterval(this.refresher);
     trackObjectRefs(undefined);
-    for (const [nodeId, jobIds] of this.scheduler.placedJobs()) await this.channels.withdraw(nodeId, jobIds);
+    for (const [nodeId, batches] of this.scheduler.placedBatches()) await this.channels.withdraw(nodeId, batches);
     this.scheduler.stop();
     await this.channels.closeAll();
     await this.reports.stop();
+    await this.deletes.flush();
     await this.freeObjects().catch(() => undefined);
     await this.redis.multi().del(keys.driverAlive(this.driverId), keys.reports(this.driverId)).srem(keys.drivers, this.driverId).exec().catch(() => undefined);
     this.subscriber.disconnect();

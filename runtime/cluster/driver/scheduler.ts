@@ -13,8 +13,8 @@ import { ClusterTask, needsToPlace } from "./tasks";
 import { AHEAD_PER_CPU, TaskDurations } from "./ahead";
 
 export interface SchedulerEvents {
-  /** Sends the task's job to the node's queue. */
-  place(node: ClusterNode, jobId: string, payload: JobPayload): Promise<void>;
+  /** Sends the task's job to the node's queue; settles with the id of its batch there. */
+  place(node: ClusterNode, payload: JobPayload): Promise<string>;
   /** A task was placed; `sent` settles once its job is in the node's queue (what an actor's calls follow). */
   placed(task: ClusterTask, sent: Promise<void>): void;
   /** Tells a task's node to cancel it. */
@@ -89,9 +89,11 @@ export class ClusterScheduler {
     task.node = node;
     task.jobId = `${this.driverId}-${task.number}-${task.retries}`;
     this.byJob.set(task.jobId, task);
+    const jobId = task.jobId;
     const payload = {
       ...task.body,
       driverId: this.driverId,
+      jobId,
       task: task.number,
       name: task.name,
       args: task.args.map(argSlotOf),
@@ -99,8 +101,10 @@ export class ClusterScheduler {
       returnIds: task.returnIds,
       carried: task.carried,
     } as JobPayload;
-    const jobId = task.jobId;
-    const sent = this.objects.storedInRedis([...task.dependencies, ...task.carried]).then(() => this.events.place(node, jobId, payload));
+    const sent = this.objects
+      .storedInRedis([...task.dependencies, ...task.carried])
+      .then(() => this.events.place(node, payload))
+      .then((batch) => void (task.batch = batch));
     sent.catch((error: unknown) => this.jobFailed(jobId, `it could not be sent to its node: ${error instanceof Error ? error.message : String(error)}`));
     this.events.placed(task, sent);
   }
@@ -195,12 +199,13 @@ export class ClusterScheduler {
     this.fail(task, error);
   }
 
-  /** The jobs placed and not reported, by node. */
-  placedJobs(): Map<string, string[]> {
-    const byNode = new Map<string, string[]>();
-    for (const [jobId, task] of this.byJob) {
+  /** The batches holding jobs placed and not reported, by node. */
+  placedBatches(): Map<string, Set<string>> {
+    const byNode = new Map<string, Set<string>>();
+    for (const task of this.byJob.values()) {
       const nodeId = task.node!.record.id;
-      byNode.set(nodeId, [...(byNode.get(nodeId) ?? []), jobId]);
+      if (!byNode.has(nodeId)) byNode.set(nodeId, new Set());
+      if (task.batch) byNode.get(nodeId)!.add(task.batch);
     }
     return byNode;
   }

@@ -33,6 +33,8 @@ export interface ClusterTask {
   state: "waiting" | "ready" | "placed" | "done";
   node?: ClusterNode;
   jobId?: string;
+  /** The BullMQ job its job went in (node-channels.ts), once in the node's queue. */
+  batch?: string;
   /** Sent ahead to its node (ahead.ts): it took no resources here. */
   ahead?: boolean;
 }

@@ -15,14 +15,17 @@ export class AdoptedFunctions {
   private readonly localIds = new Map<string, number>();
 
   /**
-   * Gives every shipped function of a job (its shipment's, and those of remote functions among
-   * its arguments) the node's id for it. Only arguments with markers can hold one (the codec
-   * marks remote functions as it marks refs): plain data is not walked, job after job.
+   * Gives every shipped function of a batch's jobs (their shipments', and those of remote
+   * functions among their arguments) the node's id for it, once: the jobs of a batch share
+   * the objects they shared in the driver. Only arguments with markers can hold one (the
+   * codec marks remote functions as it marks refs): plain data is not walked, job after job.
    */
-  adopt(payload: JobPayload): void {
+  adopt(payloads: JobPayload[]): void {
     const seen = new Set<object>();
-    if ("shipment" in payload) this.visit(payload.driverId, payload.shipment, seen);
-    for (const slot of payload.args) if ("value" in slot && slot.value.hasRefs) this.visit(payload.driverId, slot.value, seen);
+    for (const payload of payloads) {
+      if ("shipment" in payload) this.visit(payload.driverId, payload.shipment, seen);
+      for (const slot of payload.args) if ("value" in slot && slot.value.hasRefs) this.visit(payload.driverId, slot.value, seen);
+    }
   }
 
   private visit(driverId: string, value: unknown, seen: Set<object>): void {

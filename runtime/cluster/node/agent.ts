@@ -1,6 +1,6 @@
 // A node of a cluster: registers itself, keeps its heartbeat, and runs the tasks drivers
-// place on it (its BullMQ queue) on a local backend with its CPUs, started as `ray.init`
-// would start one. Each job's ref arguments are read from Redis and put into the local
+// place on it (its BullMQ queue, a batch of them per BullMQ job) on a local backend with
+// its CPUs, started as `ray.init` would start one. Each job's ref arguments are read from Redis and put into the local
 // backend under their cluster ids; its results are stored back in Redis before the job
 // completes, so that the driver, and any node, can read them once it hears of it.
 import { hostname } from "node:os";
@@ -19,13 +19,14 @@ import { failureOf } from "../failures";
 import { keys, nodeQueue, QUEUE_PREFIX } from "../keys";
 import { ALIVE_FOR_MS, HEARTBEAT_MS, NodeRecord, registerNode, renewNode, unregisterNode } from "../registry";
 import { storedBytes, storedObject, StoredObject } from "../values";
-import { CallActorPayload, CreateActorPayload, INLINE_BYTES, JobPayload, TaskJobData, TaskPayload, TaskReport, unpackPayload } from "../wire";
+import { BatchData, CallActorPayload, CreateActorPayload, INLINE_BYTES, JobPayload, TaskPayload, TaskReport, unpackBatch } from "../wire";
 import { AdoptedFunctions } from "./adopted-functions";
 import { TaskCancels } from "./cancels";
 import { ForeignCalls } from "./foreign-calls";
 import { Janitor } from "./janitor";
 import { Lanes } from "./lanes";
 import { OutputRelay } from "./output-relay";
+import { ObjectWrite, ReportOutbox } from "./report-outbox";
 
 export interface AgentOptions {
   numCpus: number;
@@ -36,12 +37,15 @@ export interface AgentOptions {
 
 /** Runs jobs in parallel: the driver placed them only where their CPUs were free. */
 const JOB_CONCURRENCY = 10_000;
+/** A task's event is among the timeline's latest this many when its result reaches the agent. */
+const RECENT_EVENTS = 64;
 
 export class NodeAgent {
   readonly id = randomHex(28);
   private local!: DriverBackend;
-  private worker?: Worker<TaskJobData, void>;
+  private worker?: Worker<BatchData, void>;
   private relay?: OutputRelay;
+  private outbox?: ReportOutbox;
   private heartbeat?: NodeJS.Timeout;
   private record!: NodeRecord;
   private readonly lanes = new Lanes();
@@ -79,12 +83,13 @@ export class NodeAgent {
     init({ address: "local", numCpus: this.options.numCpus, resources: this.options.resources, dashboard: false });
     this.local = driverBackend()!;
     this.relay = new OutputRelay(this.redis, this.label);
+    this.outbox = new ReportOutbox(this.redis);
     const subscriber = connectClient(this.address).redis;
     subscriber.on("error", () => undefined); // reconnects; the heartbeat decides about the node
     this.foreign = new ForeignCalls(this.id, this.redis, subscriber, this.local, this.relay);
     this.cancels = new TaskCancels(this.local, this.id, subscriber);
     this.local.forwardForeignActorCalls!(this.foreign.forward);
-    this.worker = new Worker<TaskJobData, void>(nodeQueue(this.id), (job) => this.run(job), {
+    this.worker = new Worker<BatchData, void>(nodeQueue(this.id), (job) => this.run(job), {
       connection: { host: this.address.host, port: this.address.port, password: this.address.password, maxRetriesPerRequest: null },
       prefix: QUEUE_PREFIX,
       concurrency: JOB_CONCURRENCY,
@@ -120,51 +125,57 @@ export class NodeAgent {
     return { ...this.local.view()[0], id, hostname, address, label: this.label };
   }
 
-  /**
-   * Runs a job and reports it on its driver's list: its objects and its report in one
-   * transaction, so that the driver hears of it only once it can read them (a list, not
-   * BullMQ's events stream, which is trimmed: under load a driver reading late would miss
-   * ends, and wait for them forever).
-   */
-  private async run(job: Job<TaskJobData, void>): Promise<void> {
-    const payload = unpackPayload(job.data);
-    const start = Date.now();
+  /** Runs a batch's jobs (one driver's, placed in one turn: wire.ts) side by side, as they would have run as jobs of their own. */
+  private async run(job: Job<BatchData, void>): Promise<void> {
+    const payloads = unpackBatch(job.data);
     // Queued for a driver gone since: nothing would read what it makes.
-    if (await this.janitor!.driverGone(payload.driverId)) return;
-    this.functions.adopt(payload);
+    if (await this.janitor!.driverGone(payloads[0].driverId)) return;
+    this.functions.adopt(payloads);
+    await Promise.all(payloads.map((payload) => this.runJob(payload)));
+  }
+
+  /**
+   * Runs a job and reports it on its driver's list, with its objects (report-outbox.ts: a list,
+   * not BullMQ's events stream, which is trimmed: a driver reading late would miss ends).
+   */
+  private async runJob(payload: JobPayload): Promise<void> {
+    const { jobId, driverId } = payload;
+    const start = Date.now();
     const lane = this.lanes.take();
-    const stored = this.redis.multi();
+    let objects: ObjectWrite[] = [];
     let report: TaskReport;
     try {
-      const objects = await this.outcomeOf(payload, job.id!);
-      const bytes = objects.map((object, i) => this.bytesOf(object, payload, i));
-      bytes.forEach((data, i) => stored.set(keys.object(payload.driverId, payload.returnIds[i]), data));
+      const stored = await this.outcomeOf(payload);
+      const bytes = stored.map((object, i) => this.bytesOf(object, payload, i));
+      objects = bytes.map((data, i) => [keys.object(driverId, payload.returnIds[i]), data]);
       const inline = bytes.map((data) => (data.length <= INLINE_BYTES ? data.toString("base64") : null));
       const ran = payload.kind === "task" ? this.ranAs(payload.options.name ?? payload.shipment.fn.name, start) : undefined;
       const when = ran ? { start: ran.start, end: ran.end, lane: ran.worker } : { start, end: Date.now(), lane };
-      report = { jobId: job.id!, node: this.id, callsBefore: 0, ...when, ok: objects.every((object) => "value" in object), inline };
+      report = { jobId, node: this.id, callsBefore: 0, ...when, ok: stored.every((object) => "value" in object), inline };
     } catch (error) {
-      report = { jobId: job.id!, node: this.id, callsBefore: 0, failed: error instanceof Error ? error.message : String(error), start, end: Date.now(), lane, ok: false, inline: [] };
+      report = { jobId, node: this.id, callsBefore: 0, failed: error instanceof Error ? error.message : String(error), start, end: Date.now(), lane, ok: false, inline: [] };
     } finally {
       this.lanes.give(lane);
     }
     // The calls it made to actors go out before its end does, and the driver makes them first, as on one machine.
-    report.callsBefore = await this.foreign!.sentTo(payload.driverId);
-    await stored.rpush(keys.reports(payload.driverId), JSON.stringify(report)).exec();
+    report.callsBefore = await this.foreign!.sentTo(driverId);
+    await this.outbox!.send(driverId, report, objects);
   }
 
   /**
-   * When and on which worker thread the local backend ran a task (its timeline's event):
-   * the driver's timeline shows that, not the job's stay on the node (a short task sent
-   * ahead waits there for a CPU).
+   * When and on which worker thread the local backend ran a task (its timeline's event, among
+   * the latest: a scan for `since` reaches a minute back): the driver's timeline shows that,
+   * not the job's stay on the node (a short task sent ahead waits there for a CPU).
    */
   private ranAs(name: string, since: number): TimelineEvent | undefined {
-    const event = this.local.recentTasks(since, 64).reverse().find((candidate) => candidate.name === name && !this.reported.has(candidate));
+    const latest = this.local.recentTasks(0, RECENT_EVENTS).reverse();
+    const event = latest.find((candidate) => candidate.end >= since && candidate.name === name && !this.reported.has(candidate));
     if (event) this.reported.add(event);
     return event;
   }
 
-  private outcomeOf(payload: JobPayload, jobId: string): Promise<StoredObject[]> {
+  private outcomeOf(payload: JobPayload): Promise<StoredObject[]> {
+    const { jobId } = payload;
     switch (payload.kind) {
       case "task": {
         const submitted = this.argumentsOf(payload).then((args) => this.submitTask(payload, args));
