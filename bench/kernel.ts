@@ -24,7 +24,8 @@ import { KernelClient } from "../client/kernel-client";
 import { writeConnectionFile } from "../client/launch";
 import type { Message } from "../kernel/protocol/wire";
 import type { BenchSuite, SuiteReport } from "./suite";
-import { descendantsOf, killTree, sleep, spawnGroup, waitForListening } from "./support/processes";
+import { descendantsOf } from "../client/process-tree";
+import { killTree, sleep, spawnGroup, waitForListening } from "./support/processes";
 import { formatMs, formatRatio, median, round, summarize } from "./support/stats";
 
 const ROOT = resolve(__dirname, "../..");

@@ -1,8 +1,9 @@
 // Process helpers for benchmarks that start servers: spawn in a new process group, wait
 // until ports listen, and kill the whole group (plus descendants that left it).
 import { processAlive } from "../../runtime/cluster/launch/process-alive";
+import { descendantsOf } from "../../client/process-tree";
 import { ChildProcess, spawn, SpawnOptions } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -36,43 +37,6 @@ export function spawnGroup(command: string, args: string[], options: SpawnOption
   live.add(child);
   return child;
 }
-
-function parentOf(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return Number(fields[1]);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Every live descendant of `pid` (Linux /proc; empty elsewhere). */
-export function descendantsOf(pid: number): number[] {
-  let pids: number[];
-  try {
-    pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name)).map(Number);
-  } catch {
-    return [];
-  }
-  const children = new Map<number, number[]>();
-  for (const candidate of pids) {
-    const parent = parentOf(candidate);
-    if (parent === undefined) continue;
-    children.set(parent, [...(children.get(parent) ?? []), candidate]);
-  }
-  const found: number[] = [];
-  const stack = [pid];
-  while (stack.length) {
-    for (const child of children.get(stack.pop() as number) ?? []) {
-      found.push(child);
-      stack.push(child);
-    }
-  }
-  return found;
-}
-
 
 /**
  * SIGKILLs the child's process group and every descendant found before (some servers put

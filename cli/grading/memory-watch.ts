@@ -5,35 +5,10 @@
 // do: it misses Buffers and child processes, and any V8 flag given to the executor
 // keeps it from starting from the startup snapshot. Linux only (it reads /proc);
 // elsewhere nothing is watched.
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { descendantsOf } from "../../client/process-tree";
 
 const EVERY_MS = 500;
-
-/** Parent of each process, from /proc/PID/stat (the field after the parenthesised name). */
-function parents(): Map<number, number> {
-  const parentOf = new Map<number, number>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return parentOf;
-}
-
-function descendantsOf(pid: number): number[] {
-  const parentOf = parents();
-  const found: number[] = [];
-  const isBelow = (candidate: number): boolean => {
-    for (let p = parentOf.get(candidate); p !== undefined && p > 1; p = parentOf.get(p)) if (p === pid) return true;
-    return false;
-  };
-  for (const candidate of parentOf.keys()) if (isBelow(candidate)) found.push(candidate);
-  return found;
-}
 
 function residentMb(pid: number): number {
   try {

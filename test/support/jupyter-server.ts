@@ -5,9 +5,9 @@
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { freePorts } from "../../client/free-ports";
 import { ensureLabBuilt } from "../../cli/lab/build";
 import { tsrayLabArguments } from "../../cli/lab/frontends";
 import { pythonForLab } from "../../cli/lab/python";
@@ -22,17 +22,6 @@ export interface NotebookServer {
   page(path: string): string;
   log(): string;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen({ host: "127.0.0.1", port: 0 }, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -84,7 +73,7 @@ async function startJupyterServer(kind: ServerKind): Promise<NotebookServer> {
   const root = mkdtempSync(join(tmpdir(), "tsray-jupyter-"));
   const installed = spawnSync(process.execPath, [join(PROJECT, "bin", "tsray.js"), "install", "--prefix", root], { encoding: "utf8" });
   if (installed.status !== 0) throw new Error(`tsray install failed: ${installed.stderr}`);
-  const port = await freePort();
+  const [port] = await freePorts(1);
   const token = randomBytes(24).toString("hex");
   const env = {
     ...process.env,
