@@ -1,20 +1,19 @@
 // The driver's line to each alive node: the node's BullMQ queue, where the driver adds the
 // jobs it places there as BullMQ jobs of many (batches, wire.ts: one script in Redis and
 // one round trip for all of them, and one for the node to start them): those placed in one
-// turn of the event loop, or while the batch before was being added (one batch at a time
-// per node, so that a busy driver sends fewer, larger ones; an idle one waits for nothing).
+// turn of the event loop, or while the batch before was being added (../turn-batch.ts: one
+// batch at a time per node, so that a busy driver sends fewer, larger ones).
 // Their ends come back on the driver's list of reports (reports.ts).
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { nodeQueue, QUEUE_PREFIX } from "../keys";
 import { JobPayload, packBatch } from "../wire";
+import { TurnBatch } from "../turn-batch";
 
 interface NodeChannel {
   queue: Queue;
-  /** Jobs placed in this turn of the event loop, not yet added; `sent` settles with their batch's id. */
-  outgoing: { jobs: JobPayload[]; sent: { resolve: (batch: string) => void; reject: (error: Error) => void }[] } | null;
-  /** Settles once the batch being added is in the queue (or failed). */
-  adding: Promise<void>;
+  /** The jobs placed on the node, added as batches; each job's `add` settles with its batch's id. */
+  jobs: TurnBatch<JobPayload, string>;
 }
 
 export class NodeChannels {
@@ -26,32 +25,20 @@ export class NodeChannels {
   open(nodeId: string): void {
     const queue = new Queue(nodeQueue(nodeId), { connection: this.redis, prefix: QUEUE_PREFIX });
     queue.on("error", () => undefined); // connection trouble: the registry's heartbeat decides about the node
-    this.channels.set(nodeId, { queue, outgoing: null, adding: Promise.resolve() });
+    this.channels.set(nodeId, { queue, jobs: new TurnBatch((jobs) => this.addBatch(queue, jobs)) });
   }
 
   /** Settles with the id of the BullMQ job that carries it, once in the node's queue. */
   send(nodeId: string, payload: JobPayload): Promise<string> {
     const channel = this.channels.get(nodeId);
     if (!channel) return Promise.reject(new Error(`node ${nodeId.slice(0, 12)} is gone`));
-    if (!channel.outgoing) {
-      channel.outgoing = { jobs: [], sent: [] };
-      void channel.adding.then(() => setImmediate(() => (channel.adding = this.flush(channel))));
-    }
-    const { jobs, sent } = channel.outgoing;
-    jobs.push(payload);
-    return new Promise((resolve, reject) => sent.push({ resolve, reject }));
+    return channel.jobs.add(payload);
   }
 
-  private async flush(channel: NodeChannel): Promise<void> {
-    const { jobs, sent } = channel.outgoing!;
-    channel.outgoing = null;
+  private async addBatch(queue: Queue, jobs: JobPayload[]): Promise<string> {
     const batch = `b-${this.driverId}-${this.nextBatch++}`;
-    try {
-      await channel.queue.add("batch", packBatch(jobs), { jobId: batch, removeOnComplete: true, removeOnFail: true });
-      for (const { resolve } of sent) resolve(batch);
-    } catch (error) {
-      for (const { reject } of sent) reject(error as Error);
-    }
+    await queue.add("batch", packBatch(jobs), { jobId: batch, removeOnComplete: true, removeOnFail: true });
+    return batch;
   }
 
   /** Batches not started yet leave the queue (the driver is ending); running ones run out. */
