@@ -152,6 +152,10 @@ export class WorkerSlot {
     const wasReady = this.ready;
     this.terminating = true;
     this.ready = false;
+    // Until it has ended the thread keeps the program alive: unref'd, the loop could run out
+    // first, and a plain program's `await ray.shutdown()` never returned (Node exited, code 0,
+    // with the rest of the program not run).
+    this.ref();
     // threads.js's spawn arms a 10 s timer for the thread's first message, which nothing
     // can clear: a thread ended before that message kept a plain program alive 10 s. So a
     // thread still starting is let finish starting first (a fraction of a second).
