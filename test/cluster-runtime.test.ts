@@ -1,6 +1,7 @@
 // The cluster backend beyond the backend contract, on private clusters of node processes:
 // lesson 02's schedule over two nodes, the dashboard, a node killed mid-batch (retries
-// elsewhere, the errors that name the node), what Redis keeps (objects freed by reference
+// elsewhere, the errors that name the node), a node frozen past its heartbeat (it joins again
+// as a new node), what Redis keeps (objects freed by reference
 // counting and at shutdown, swept after a driver killed), the clear errors of a wrong
 // password, an unreachable Redis and an object over the size limit, and `address: "auto"`.
 import { spawn } from "node:child_process";
@@ -101,6 +102,31 @@ describe("cluster backend: schedules, faults and errors", function () {
     const dead = ray.nodes().find((node) => node.NodeID === victim.nodeId);
     expect(dead?.Alive, "the killed node is listed as dead").to.equal(false);
     expect(ray.clusterResources().CPU, "only the survivor's CPUs count").to.equal(2);
+  });
+
+  it("a node frozen past its heartbeat's life (SIGSTOP): its tasks rerun on the other; resumed, it joins again as a new node", async () => {
+    cluster = await startLocalCluster([{ numCpus: 2 }, { numCpus: 2, resources: { onVictim: 2 } }]);
+    const [survivor, victim] = cluster.nodes;
+    ray.init({ address: cluster.url, dashboard: false });
+    const batch = Array.from({ length: 4 }, () => pidAfter.remote(1));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    process.kill(victim.pid, "SIGSTOP");
+    try {
+      expect(await ray.get(batch, { timeout: 20 }), "every task ended on the survivor").to.deep.equal(Array(4).fill(survivor.pid));
+      expect(ray.nodes().find((node) => node.NodeID === victim.nodeId)?.Alive, "the frozen node is counted dead").to.equal(false);
+    } finally {
+      process.kill(victim.pid, "SIGCONT");
+    }
+    // The same process, as a node of another id: the old one stays listed dead.
+    const deadline = Date.now() + 15_000;
+    const rejoined = () => ray.nodes().find((node) => node.Alive && node.NodeID !== survivor.nodeId);
+    while (!rejoined() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    const again = rejoined();
+    expect(again, "the resumed node joined again").to.not.equal(undefined);
+    expect(again!.NodeID).to.not.equal(victim.nodeId);
+    expect(ray.nodes().find((node) => node.NodeID === victim.nodeId)?.Alive, "its old self stays dead").to.equal(false);
+    expect(await ray.get(pidAfter.options({ resources: { onVictim: 1 } }).remote(0), { timeout: 20 }), "it runs tasks again").to.equal(victim.pid);
+    expect(ray.clusterResources().CPU).to.equal(4);
   });
 
   /** The keys of objects in the cluster's Redis now. */

@@ -29,9 +29,15 @@ export async function registerNode(redis: Redis, record: NodeRecord): Promise<vo
   await redis.multi().hset(keys.nodes, record.id, JSON.stringify(record)).set(keys.nodeAlive(record.id), "1", "PX", ALIVE_FOR_MS).exec();
 }
 
-/** The heartbeat: the node is alive, and this is what it runs now (the dashboard's view of it). */
-export async function renewNode(redis: Redis, nodeId: string, view: NodeView): Promise<void> {
-  await redis.multi().set(keys.nodeAlive(nodeId), "1", "PX", ALIVE_FOR_MS).set(keys.nodeView(nodeId), JSON.stringify(view), "PX", ALIVE_FOR_MS).exec();
+/**
+ * The heartbeat: the node is alive, and this is what it runs now (the dashboard's view of it).
+ * False if its key had expired: the cluster counts it dead (its tasks placed elsewhere), and a
+ * dead node stays dead (the key is renewed only while it exists: SET XX); it may join again
+ * as a new node.
+ */
+export async function renewNode(redis: Redis, nodeId: string, view: NodeView): Promise<boolean> {
+  const results = await redis.multi().set(keys.nodeAlive(nodeId), "1", "PX", ALIVE_FOR_MS, "XX").set(keys.nodeView(nodeId), JSON.stringify(view), "PX", ALIVE_FOR_MS).exec();
+  return results?.[0]?.[1] === "OK";
 }
 
 /** The nodes' latest views, by position (none for a node that has not sent one). */

@@ -28,12 +28,22 @@ import { Lanes } from "./lanes";
 import { OutputRelay } from "./output-relay";
 import { ObjectWrite, ReportOutbox } from "./report-outbox";
 
+/** Why a node agent can go on no longer as the node it is. */
+export interface NodeLoss {
+  reason: string;
+  /** The cluster counts it dead but Redis is there: it may join again, as a new node (as Ray's). */
+  rejoin: boolean;
+}
+
 export interface AgentOptions {
   numCpus: number;
   resources: Record<string, number>;
-  /** Called when the agent stops on its own (Redis lost for longer than a heartbeat's life). */
-  onLost(reason: string): void;
+  /** Called once when the agent cannot go on as this node (it is then to be stopped). */
+  onLost(loss: NodeLoss): void;
 }
+
+/** Redis unreachable this long, the agent gives up (as Ray's raylet does after losing its GCS for a minute). */
+const GIVE_UP_AFTER_MS = 60_000;
 
 /** Runs jobs in parallel: the driver placed them only where their CPUs were free. */
 const JOB_CONCURRENCY = 10_000;
@@ -107,16 +117,26 @@ export class NodeAgent {
 
   private keepAlive(): void {
     let lastRenewed = Date.now();
+    let renewing = false;
     this.heartbeat = setInterval(() => {
+      if (renewing) return; // Redis slow or away: one renewal at a time
+      renewing = true;
       renewNode(this.redis, this.id, this.view()).then(
-        () => (lastRenewed = Date.now()),
+        (alive) => {
+          lastRenewed = Date.now();
+          if (!alive) this.lose({ reason: `the cluster counted this node as dead (no heartbeat for over ${ALIVE_FOR_MS / 1000} s: frozen, or cut off from Redis)`, rejoin: true });
+        },
         () => {
-          if (Date.now() - lastRenewed > ALIVE_FOR_MS && !this.stopped) {
-            this.options.onLost(`lost Redis for over ${ALIVE_FOR_MS / 1000} s: the cluster counts this node as dead`);
-          }
+          if (Date.now() - lastRenewed > GIVE_UP_AFTER_MS) this.lose({ reason: `lost Redis for over ${GIVE_UP_AFTER_MS / 1000} s`, rejoin: false });
         }
-      );
+      ).finally(() => (renewing = false));
     }, HEARTBEAT_MS);
+  }
+
+  private lose(loss: NodeLoss): void {
+    if (this.stopped) return;
+    clearInterval(this.heartbeat);
+    this.options.onLost(loss);
   }
 
   /** Its local backend's view, named as the cluster knows the node. */
@@ -284,7 +304,12 @@ export class NodeAgent {
     }
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Ends the agent. A node stopped on purpose leaves no key behind; one the cluster counted
+   * dead (`keepRecord`) stays listed as dead (`ray.nodes()`, as Ray lists dead nodes) until
+   * the janitors sweep it.
+   */
+  async stop({ keepRecord = false } = {}): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.heartbeat);
@@ -293,7 +318,7 @@ export class NodeAgent {
     await this.worker?.close(true).catch(() => undefined);
     await this.removeQueue().catch(() => undefined);
     this.relay?.close();
-    await unregisterNode(this.redis, this.id).catch(() => undefined);
+    if (!keepRecord) await unregisterNode(this.redis, this.id).catch(() => undefined);
     await shutdown();
     this.redis.disconnect();
   }
