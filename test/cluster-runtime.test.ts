@@ -1,7 +1,7 @@
 // The cluster backend beyond the backend contract, on private clusters of node processes:
 // lesson 02's schedule over two nodes, the dashboard, a node killed mid-batch (retries
 // elsewhere, the errors that name the node), a node frozen past its heartbeat (it joins again
-// as a new node), what Redis keeps (objects freed by reference
+// as a new node), two drivers at once, what Redis keeps (objects freed by reference
 // counting and at shutdown, swept after a driver killed), the clear errors of a wrong
 // password, an unreachable Redis and an object over the size limit, and `address: "auto"`.
 import { spawn } from "node:child_process";
@@ -18,6 +18,7 @@ import { MAX_OBJECT_BYTES } from "../runtime/cluster/values";
 import { LocalCluster, startLocalCluster } from "../runtime/cluster/launch/local-cluster";
 import { rejectionOf } from "./support/outcomes";
 import { garbageCollector } from "./support/gc";
+import { echoTag } from "./fixtures/cluster-second-driver";
 
 const { RayError, RayActorError, WorkerCrashedError } = ray.exceptions;
 
@@ -185,6 +186,37 @@ describe("cluster backend: schedules, faults and errors", function () {
     const started = performance.now();
     expect(await ray.get([sleepUnits.remote(0, 0), sleepUnits.remote(0, 0)])).to.deep.equal([0, 0]);
     expect(performance.now() - started, "no queued task of the dead driver ran before").to.be.below(1000);
+  });
+
+  it("two drivers at once: each gets its own results and its own tasks' output; one's shutdown leaves the other's work running", async () => {
+    cluster = await startLocalCluster([{ numCpus: 2 }, { numCpus: 2 }]);
+    ray.init({ address: cluster.url, dashboard: false });
+    let second = "";
+    const child = spawn(process.execPath, [join(__dirname, "fixtures", "cluster-second-driver.js"), cluster.url], { stdio: ["ignore", "pipe", "inherit"] });
+    child.stdout!.on("data", (chunk: Buffer) => (second += String(chunk)));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    const printed: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: string | Uint8Array) => printed.push(String(chunk)) > 0) as typeof process.stdout.write;
+    try {
+      // Ours run side by side with the second driver's, and on after it has shut down.
+      const ours = Array.from({ length: 16 }, (_, i) => echoTag.remote("first", i, 0.3));
+      expect(await exited, second).to.equal(0);
+      const later = await ray.get(echoTag.remote("first", 16, 0));
+      expect([...(await ray.get(ours)), later]).to.deep.equal(Array.from({ length: 17 }, (_, i) => `first:${i}`));
+      // Output comes over pub/sub, a moment after the result.
+      for (let waited = 0; waited < 5_000 && printed.filter((text) => /first task \d/.test(text)).length < 17; waited += 100) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      process.stdout.write = write;
+    }
+    const lines = (text: string, tag: string) => text.split("\n").filter((line) => line.includes(`${tag} task`)).length;
+    expect(second).to.contain(`results ${JSON.stringify(Array.from({ length: 8 }, (_, i) => `second:${i}`))}`);
+    expect(lines(second, "second"), second).to.equal(8);
+    expect(lines(second, "first"), "none of our output reached the other driver").to.equal(0);
+    expect(lines(printed.join(""), "first"), printed.join("")).to.equal(17);
+    expect(lines(printed.join(""), "second"), "none of its output reached us").to.equal(0);
   });
 
   it("a module missing on the node fails the task with a RayTaskError naming the module and the node", async () => {
