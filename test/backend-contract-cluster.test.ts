@@ -22,8 +22,5 @@ describe("on a two-node cluster", function () {
     capacity: { numCpus: 4, resources: { widget: 1 } },
     start: () => void ray.init({ address: cluster!.url, dashboard: false }),
     stop: () => ray.shutdown(),
-    lacks: {
-      "cluster-view-in-tasks": "inside a task, clusterResources() is its node's",
-    },
   });
 });

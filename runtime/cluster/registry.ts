@@ -3,7 +3,7 @@
 // killed, or cut off from Redis. Drivers and `tsray status` read the registry; nodes
 // never read each other.
 import type { Redis } from "ioredis";
-import type { NodeView } from "../core/views";
+import type { NodeInfo, NodeView } from "../core/views";
 import { keys } from "./keys";
 
 /** How often a node renews its key, and how long the key outlives a missed renewal. */
@@ -23,6 +23,11 @@ export interface NodeRecord {
 
 export interface RegisteredNode extends NodeRecord {
   alive: boolean;
+}
+
+/** A node as `ray.nodes()` lists it. */
+export function nodeInfoOf(node: RegisteredNode): NodeInfo {
+  return { NodeID: node.id, Alive: node.alive, NodeManagerAddress: node.address, NodeManagerHostname: node.hostname, Resources: { ...node.resources } };
 }
 
 export async function registerNode(redis: Redis, record: NodeRecord): Promise<void> {

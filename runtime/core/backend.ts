@@ -7,7 +7,7 @@ import type { Encoded } from "./codec";
 import type { ObjectRef } from "./object-ref";
 import type { SubmitOptions } from "./task-options";
 import type { Shipment } from "./shipment";
-import type { NodeInfo, NodeView } from "./views";
+import type { ClusterView, NodeInfo, NodeView } from "./views";
 import type { TimelineEvent, TraceEvent } from "./timeline";
 
 /** What settles an object made elsewhere: its value, or its error. */
@@ -49,6 +49,8 @@ export interface DriverBackend extends Backend {
   getEncoded(ids: string[], timeout?: number): Promise<Encoded[]>;
   /** As `put`, under an id given by whoever made the ref (a node agent storing a cluster's object). */
   put(value: Encoded, id?: string): ObjectRef;
+  /** What its tasks see of the cluster it is a node of (a cluster node's agent shows them; by default, only this node). */
+  showCluster?(view: ClusterView): void;
   /** Where calls to actors it does not host go (by default they fail as unknown). */
   forwardForeignActorCalls?(forward: ForeignActorCall): void;
   /** Calls `settled` once the object is ready or failed (at once if it is). Throws for an id no longer stored. */

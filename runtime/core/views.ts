@@ -45,6 +45,26 @@ export interface NodeView {
   label?: string;
 }
 
+/**
+ * The cluster as a node's tasks see it (`ray.clusterResources()` and the like inside a task):
+ * its node agent reads the registry at every heartbeat and shows them this.
+ */
+export interface ClusterView {
+  /** Every node, dead ones too, as `ray.nodes()` lists them. */
+  nodes: NodeInfo[];
+  /** The alive nodes' resources, summed. */
+  totals: Record<string, number>;
+  /** What the other alive nodes had free at their last heartbeat, summed (the node's own is read live). */
+  othersAvailable: Record<string, number>;
+}
+
+/** Resources added up by name. */
+export function sumResources(all: Record<string, number>[]): Record<string, number> {
+  const sum: Record<string, number> = {};
+  for (const resources of all) for (const [name, amount] of Object.entries(resources)) sum[name] = (sum[name] ?? 0) + amount;
+  return sum;
+}
+
 /** A worker's row in the timeline and the dashboard: "worker 3", or "worker 3 (node host/1a2b3c)" on a cluster. */
 export function workerRow(index: number, nodeLabel?: string): string {
   return nodeLabel ? `worker ${index} (node ${nodeLabel})` : `worker ${index}`;

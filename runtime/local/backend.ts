@@ -13,11 +13,11 @@ import { ObjectRef, trackObjectRefs } from "../core/object-ref";
 import type { Shipment } from "../core/shipment";
 import type { SubmitOptions } from "../core/task-options";
 import { Timeline, TimelineEvent, TraceEvent } from "../core/timeline";
-import type { NodeInfo, NodeView } from "../core/views";
+import type { ClusterView, NodeInfo, NodeView } from "../core/views";
 import { trackActorHandles } from "../api/actor";
 import { ActorTable } from "./actors";
 import { Cancellation } from "./cancellation";
-import { availableResourcesOf, ClusterShare, clusterResourcesOf, freeResources, newClusterShare, nodesOf } from "./cluster-info";
+import { availableResourcesOf, ClusterShare, clusterResourcesOf, freeResources, newClusterShare, nodeResourcesOf, nodesOf, showClusterView } from "./cluster-info";
 import { DependencyResolver } from "./dependencies";
 import { Dispatcher } from "./dispatcher";
 import { defaultMemoryLimitMb, MemoryMonitor } from "./memory-monitor";
@@ -187,6 +187,10 @@ export class LocalBackend implements DriverBackend, PoolMessageTarget {
     return nodesOf(this.cluster);
   }
 
+  showCluster(view: ClusterView): void {
+    showClusterView(this.cluster, view);
+  }
+
   // ---- DriverBackend ----
 
   onSettled(id: string, settled: () => void): void {
@@ -202,7 +206,7 @@ export class LocalBackend implements DriverBackend, PoolMessageTarget {
   }
 
   view(): NodeView[] {
-    const node = { id: this.nodeId, hostname: this.cluster.hostname, address: "127.0.0.1", resources: this.clusterResources(), available: freeResources(this.cluster) };
+    const node = { id: this.nodeId, hostname: this.cluster.hostname, address: "127.0.0.1", resources: nodeResourcesOf(this.cluster), available: freeResources(this.cluster) };
     return [{ ...node, workers: this.pool.slots.map((slot) => workerView(slot, this.tasks)), ...this.tasks.counts(), finished: this.tasks.finished, actors: this.actors.summary() }];
   }
 

@@ -2,8 +2,8 @@
 // heartbeat), and what this driver holds on each (the CPUs and custom resources of the
 // tasks it placed there). A task goes to the alive node with the most CPUs free among those
 // it fits on, so that a batch spreads over the nodes.
-import type { NodeInfo } from "../../core/views";
-import type { RegisteredNode } from "../registry";
+import { NodeInfo, sumResources } from "../../core/views";
+import { nodeInfoOf, RegisteredNode } from "../registry";
 
 const EPSILON = 1e-9;
 
@@ -127,26 +127,14 @@ export class NodeTable {
   }
 
   totals(): Record<string, number> {
-    return sumOf(this.alive().map((node) => node.record.resources));
+    return sumResources(this.alive().map((node) => node.record.resources));
   }
 
   available(): Record<string, number> {
-    return sumOf(this.alive().map((node) => this.free(node)));
+    return sumResources(this.alive().map((node) => this.free(node)));
   }
 
   infos(): NodeInfo[] {
-    return [...this.nodes.values()].map(({ record }) => ({
-      NodeID: record.id,
-      Alive: record.alive,
-      NodeManagerAddress: record.address,
-      NodeManagerHostname: record.hostname,
-      Resources: { ...record.resources },
-    }));
+    return [...this.nodes.values()].map(({ record }) => nodeInfoOf(record));
   }
-}
-
-function sumOf(all: Record<string, number>[]): Record<string, number> {
-  const sum: Record<string, number> = {};
-  for (const resources of all) for (const [name, amount] of Object.entries(resources)) sum[name] = (sum[name] ?? 0) + amount;
-  return sum;
 }

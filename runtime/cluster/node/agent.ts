@@ -17,23 +17,17 @@ import { ClusterAddress } from "../address";
 import { checkedClient, connectClient } from "../connect";
 import { failureOf } from "../failures";
 import { keys, nodeQueue, QUEUE_PREFIX } from "../keys";
-import { ALIVE_FOR_MS, HEARTBEAT_MS, NodeRecord, registerNode, renewNode, unregisterNode } from "../registry";
+import { NodeRecord, registerNode, unregisterNode } from "../registry";
 import { storedBytes, storedObject, StoredObject } from "../values";
 import { BatchData, CallActorPayload, CreateActorPayload, INLINE_BYTES, JobPayload, TaskPayload, TaskReport, unpackBatch } from "../wire";
 import { AdoptedFunctions } from "./adopted-functions";
 import { TaskCancels } from "./cancels";
 import { ForeignCalls } from "./foreign-calls";
+import { Heartbeat, NodeLoss } from "./heartbeat";
 import { Janitor } from "./janitor";
 import { Lanes } from "./lanes";
 import { OutputRelay } from "./output-relay";
 import { ObjectWrite, ReportOutbox } from "./report-outbox";
-
-/** Why a node agent can go on no longer as the node it is. */
-export interface NodeLoss {
-  reason: string;
-  /** The cluster counts it dead but Redis is there: it may join again, as a new node (as Ray's). */
-  rejoin: boolean;
-}
 
 export interface AgentOptions {
   numCpus: number;
@@ -41,9 +35,6 @@ export interface AgentOptions {
   /** Called once when the agent cannot go on as this node (it is then to be stopped). */
   onLost(loss: NodeLoss): void;
 }
-
-/** Redis unreachable this long, the agent gives up (as Ray's raylet does after losing its GCS for a minute). */
-const GIVE_UP_AFTER_MS = 60_000;
 
 /** Runs jobs in parallel: the driver placed them only where their CPUs were free. */
 const JOB_CONCURRENCY = 10_000;
@@ -56,7 +47,7 @@ export class NodeAgent {
   private worker?: Worker<BatchData, void>;
   private relay?: OutputRelay;
   private outbox?: ReportOutbox;
-  private heartbeat?: NodeJS.Timeout;
+  private heartbeat?: Heartbeat;
   private record!: NodeRecord;
   private readonly lanes = new Lanes();
   /** Timeline events already reported (two tasks of one function may end together). */
@@ -110,33 +101,11 @@ export class NodeAgent {
     await this.worker.waitUntilReady();
     this.record = this.recordNow();
     await registerNode(this.redis, this.record);
-    await renewNode(this.redis, this.id, this.view()); // its view from the start (`tsray status`)
-    this.keepAlive();
+    this.heartbeat = new Heartbeat(this.redis, this.id, this.local, () => this.view(), (loss) => {
+      if (!this.stopped) this.options.onLost(loss);
+    });
+    await this.heartbeat.start();
     this.janitor = new Janitor(this.redis);
-  }
-
-  private keepAlive(): void {
-    let lastRenewed = Date.now();
-    let renewing = false;
-    this.heartbeat = setInterval(() => {
-      if (renewing) return; // Redis slow or away: one renewal at a time
-      renewing = true;
-      renewNode(this.redis, this.id, this.view()).then(
-        (alive) => {
-          lastRenewed = Date.now();
-          if (!alive) this.lose({ reason: `the cluster counted this node as dead (no heartbeat for over ${ALIVE_FOR_MS / 1000} s: frozen, or cut off from Redis)`, rejoin: true });
-        },
-        () => {
-          if (Date.now() - lastRenewed > GIVE_UP_AFTER_MS) this.lose({ reason: `lost Redis for over ${GIVE_UP_AFTER_MS / 1000} s`, rejoin: false });
-        }
-      ).finally(() => (renewing = false));
-    }, HEARTBEAT_MS);
-  }
-
-  private lose(loss: NodeLoss): void {
-    if (this.stopped) return;
-    clearInterval(this.heartbeat);
-    this.options.onLost(loss);
   }
 
   /** Its local backend's view, named as the cluster knows the node. */
@@ -312,7 +281,7 @@ export class NodeAgent {
   async stop({ keepRecord = false } = {}): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    clearInterval(this.heartbeat);
+    this.heartbeat?.stop();
     this.janitor?.stop();
     this.foreign?.close();
     await this.worker?.close(true).catch(() => undefined);
