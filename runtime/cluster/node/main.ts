@@ -6,6 +6,7 @@
 // from Redis, past its heartbeat's life), it joins again as a new node.
 import { parseAddress } from "../address";
 import { NodeAgent } from "./agent";
+import type { NodeLoss } from "./heartbeat";
 
 export type AgentMessage = { kind: "ready"; nodeId: string } | { kind: "failed"; reason: string };
 
@@ -22,25 +23,24 @@ async function main(): Promise<void> {
   delete process.env.TSRAY_NODE_ADDRESS; // the tasks it runs need not see it
   const options = { numCpus: Number(cpusText), resources: JSON.parse(resourcesText || "{}") as Record<string, number> };
   let agent: NodeAgent;
-  // A node the cluster counted dead (its tasks already placed elsewhere) does not come back
-  // as itself: this process joins again as a new node, as a Ray node does.
   const join = async (): Promise<NodeAgent> => {
-    const joined: NodeAgent = await NodeAgent.start(address, {
-      ...options,
-      onLost: ({ reason, rejoin }) => {
-        console.error(`tsray node ${joined.id}: ${reason}; ${rejoin ? "joining again as a new node" : "stopping"}`);
-        void joined.stop({ keepRecord: true }).then(async () => {
-          if (!rejoin) return process.exit(1);
-          await new Promise((resolve) => setTimeout(resolve, REJOIN_AFTER_MS));
-          agent = await join().catch((error: unknown) => {
-            console.error(`tsray node: could not join again: ${error instanceof Error ? error.message : String(error)}`);
-            return process.exit(1);
-          });
-        });
-      },
-    });
+    const joined: NodeAgent = await NodeAgent.start(address, { ...options, onLost: (loss) => void afterLoss(joined, loss) });
     console.log(`tsray node ${joined.id} joined ${address.host}:${address.port}`);
     return joined;
+  };
+  // A node the cluster counted dead (its tasks already placed elsewhere) does not come back
+  // as itself: this process joins again as a new node, as a Ray node does.
+  const afterLoss = async (lost: NodeAgent, { reason, rejoin }: NodeLoss): Promise<void> => {
+    console.error(`tsray node ${lost.id}: ${reason}; ${rejoin ? "joining again as a new node" : "stopping"}`);
+    await lost.stop({ keepRecord: true });
+    if (!rejoin) process.exit(1);
+    await new Promise((resolve) => setTimeout(resolve, REJOIN_AFTER_MS));
+    try {
+      agent = await join();
+    } catch (error) {
+      console.error(`tsray node: could not join again: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    }
   };
   agent = await join();
   const stop = () => void agent.stop().finally(() => process.exit(0));
