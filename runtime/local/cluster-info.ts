@@ -33,7 +33,8 @@ interface ViewBoard {
 
 /** Room for the view of a couple of hundred nodes. */
 const BOARD_BYTES = 256 * 1024;
-const READ_ATTEMPTS = 16;
+/** A reader waits out a write in progress (microseconds) for at most this long. */
+const READ_PATIENCE_MS = 50;
 
 const EPSILON = 1e-9;
 
@@ -59,7 +60,7 @@ export function showClusterView(share: ClusterShare, view: ClusterView): void {
 
 function clusterViewOf(share: ClusterShare): ClusterView | undefined {
   const { state, bytes } = share.board;
-  for (let attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
+  for (const deadline = Date.now() + READ_PATIENCE_MS; Date.now() < deadline; ) {
     const version = Atomics.load(state, 0);
     if (version === 0) return undefined;
     if (version % 2 === 1) continue;
