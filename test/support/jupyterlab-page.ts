@@ -13,9 +13,13 @@ export interface CellView {
   text: string;
 }
 
-/** Opens the notebook at `path` (relative to the server's root) and waits until its tsray kernel is idle. */
+/**
+ * Opens the notebook at `path` (relative to the server's root), alone, and waits until its
+ * tsray kernel is idle. Alone: `reset` starts JupyterLab from a fresh workspace, which would
+ * otherwise reopen the notebooks of earlier pages beside it (their toolbars, their kernels).
+ */
 export async function openNotebook(page: Page, url: string, path: string): Promise<void> {
-  await page.goto(url);
+  await page.goto(`${url}${url.includes("?") ? "&" : "?"}reset`);
   await page.waitForSelector("body[data-tsray-lab=ready]", { state: "attached", timeout: 120_000 });
   await page.waitForFunction(
     (expected) => {
@@ -26,6 +30,8 @@ export async function openNotebook(page: Page, url: string, path: string): Promi
     path,
     { timeout: 120_000, polling: 200 }
   );
+  const open: string[] = await page.evaluate(() => Array.from((window as any).jupyterapp.shell.widgets("main"), (widget: any) => widget.title.label));
+  if (open.length !== 1) throw new Error(`JupyterLab opened ${open.join(", ")} where only ${path} was asked for`);
 }
 
 export function kernelName(page: Page): Promise<string> {
