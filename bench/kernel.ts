@@ -5,6 +5,8 @@
 //                          (median over BENCH_STARTS fresh kernels, after one discarded warm-up)
 //   per-cell round trip    execute_request sent -> its reply and idle status received,
 //                          over BENCH_CELLS trivial cells in one kernel
+//   workers (tsray)        then, in that kernel, a cell starts 8 of the runtime's worker
+//                          threads: the RSS each adds, and when the first task started
 //
 // Targets (from the issue): start <= 1.0 s median; per-cell median <= 10 ms; no growth from
 // the first 20 cells to the last 20.
@@ -64,7 +66,12 @@ interface KernelSpec {
   args(connectionFile: string): string[];
   env(scratch: string): NodeJS.ProcessEnv;
   cell(i: number): string;
+  /** A cell that starts WORKERS worker threads and answers how many ms its first task started after it began (tsray only). */
+  workersCell?: string;
 }
+
+/** Worker threads the kernel's runtime starts in one cell, after the cell series. */
+const WORKERS = 8;
 
 const tslabBin = () => join(resolve(require.resolve("tslab/package.json"), ".."), "bin", "tslab");
 
@@ -77,6 +84,13 @@ const KERNELS: KernelSpec[] = [
     // History goes to the Jupyter data dir: keep it out of the user's.
     env: (scratch) => ({ ...process.env, JUPYTER_DATA_DIR: join(scratch, "jupyter-data") }),
     cell: (i) => `const x${i} = ${i}; x${i}`,
+    workersCell: [
+      "const began = Date.now();",
+      `await ray.init({ numCpus: ${WORKERS}, dashboard: false });`,
+      "const firstStarted = await ray.get(ray.remote(() => Date.now()).remote());",
+      `await ray.get(Array.from({ length: ${WORKERS} }, () => ray.remote(() => 1).remote()));`,
+      "firstStarted - began",
+    ].join("\n"),
   },
   {
     id: "tslab",
@@ -285,6 +299,31 @@ interface CellSeries {
   after: TreeMemory;
   /** The same, once the kernel has sat idle for REST_MS after the last cell. */
   atRest: TreeMemory;
+  /** After the series, the runtime's worker threads in the same kernel (tsray only). */
+  workers?: WorkersInKernel;
+}
+
+interface WorkersInKernel {
+  /** RSS the kernel's tree gained per worker thread, a second after the cell that started them. */
+  rssMbPerWorker: number;
+  /** From the cell's start to its first task's start (ray.init included). */
+  firstTaskMs: number;
+}
+
+/** Runs the kernel's workers cell, if it has one, and measures what the threads cost. */
+async function runWorkers(kernel: RunningKernel): Promise<WorkersInKernel | undefined> {
+  const { client, child, spec } = kernel;
+  if (!spec.workersCell) return undefined;
+  const before = treeMemory(child.pid).rssMb;
+  const exchange = await within(client.execute(spec.workersCell), 60_000, "workers cell", () => kernel.stderrTail());
+  // Its value, not the runtime's "Started a local tsray instance" line before it.
+  const value = exchange.messages.find((message) => message.header.msg_type === "execute_result");
+  const firstTaskMs = Number(value && resultText(value));
+  if (exchange.reply.content.status !== "ok" || !Number.isFinite(firstTaskMs)) {
+    throw new Error(`the workers cell of ${spec.id} failed: ${JSON.stringify(exchange.reply.content).slice(0, 300)}`);
+  }
+  await sleep(1000);
+  return { rssMbPerWorker: (treeMemory(child.pid).rssMb - before) / WORKERS, firstTaskMs };
 }
 
 async function runCells(kernel: RunningKernel, log: (line: string) => void): Promise<CellSeries> {
@@ -421,7 +460,8 @@ async function measure(log: (line: string) => void): Promise<KernelResult[]> {
         result.cells = await attempt(spec, `${CELLS}-cell series`, async () => {
           const kernel = await startKernel(spec, scratch, cwd);
           try {
-            return await runCells(kernel, log);
+            const series = await runCells(kernel, log);
+            return { ...series, workers: await runWorkers(kernel) };
           } finally {
             await kernel.stop();
           }
@@ -499,6 +539,8 @@ function report(results: KernelResult[]): SuiteReport {
     { name: `  RSS after ${CELLS} cells`, pick: (r) => r.cells?.after.rssMb, format: mb },
     { name: `  PSS after ${CELLS} cells`, pick: (r) => r.cells?.after.pssMb, format: mb },
     { name: `  RSS after ${CELLS} cells and ${REST_MS / 1000} s idle`, pick: (r) => r.cells?.atRest.rssMb, format: mb },
+    { name: `then a cell starts ${WORKERS} worker threads: RSS per worker`, pick: (r) => r.cells?.workers?.rssMbPerWorker, format: mb },
+    { name: "  its first task, after the cell began", pick: (r) => r.cells?.workers?.firstTaskMs },
   ];
 
   const [tslab, ipython] = [byId("tslab"), byId("ipython")];

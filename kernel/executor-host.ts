@@ -7,7 +7,6 @@ import { join } from "node:path";
 import type { Writable } from "node:stream";
 import type { ChildMessage, CompleteOutcome, ExecuteOutcome, HostRequest, InspectOutcome } from "./executor/ipc";
 import { INTERRUPT_FD } from "./executor/interrupts";
-import { usableSnapshot } from "./compiler/startup-snapshot/location";
 import { EXECUTOR_NODE_FLAGS } from "./compiler/node-flags";
 import type { CellRequest, Interpreter, InterpreterEvents } from "./interpreter";
 
@@ -25,8 +24,6 @@ export class ExecutorHost extends EventEmitter<InterpreterEvents> implements Int
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private stuckTimer: NodeJS.Timeout | null = null;
-  /** An executor started from the snapshot and not ready yet: if it dies, one starts without. */
-  private trialStart: ChildProcess | null = null;
   /** Why the executor is being ended, when we end it on purpose. */
   private exitReason: string | null = null;
   /** The executor's start under way or done: cells wait for it, so a cell starts (and can be timed and interrupted) only once the executor runs. */
@@ -51,45 +48,25 @@ export class ExecutorHost extends EventEmitter<InterpreterEvents> implements Int
   /**
    * Starts a fresh executor and waits until it has loaded the preloaded names, or has
    * died trying (then `replaceDead` decides what to do).
-   * It starts from the startup snapshot when there is a usable one, and without it
-   * when it dies before it is ready that way.
    */
   private async startFresh(): Promise<void> {
-    const snapshot = usableSnapshot();
-    if (!snapshot) return void (await this.launch(undefined).ready);
-    const trial = this.launch(snapshot);
-    if ((await trial.ready) || this.trialStart !== trial.child) return; // ready, or stopped meanwhile
-    this.trialStart = null;
-    console.error("tsray: the executor did not start from the startup snapshot; starting it without");
-    await this.launch(undefined).ready;
-  }
-
-  /** `ready` resolves true once the executor is ready, false if it died first. */
-  private launch(snapshot: string | undefined): { child: ChildProcess; ready: Promise<boolean> } {
-    const flags = [...EXECUTOR_NODE_FLAGS, ...(snapshot ? ["--snapshot-blob", snapshot] : [])];
     // detached: Jupyter signals the kernel's whole process group on interrupt, and the
     // executor must get exactly one interrupt, from us. It ends itself if we vanish.
-    const child = spawn(process.execPath, [...flags, join(__dirname, "executor", "main.js")], {
+    const child = spawn(process.execPath, [...EXECUTOR_NODE_FLAGS, join(__dirname, "executor", "main.js")], {
       cwd: this.cwd,
       stdio: ["ignore", "inherit", "inherit", "ipc", "pipe"],
       detached: true,
       serialization: "advanced",
     });
     this.child = child;
-    this.trialStart = snapshot ? child : null;
     // The pipe breaks when the executor dies mid-interrupt; its exit is handled below.
     (child.stdio[INTERRUPT_FD] as Writable).on("error", () => undefined);
     child.on("message", (message: ChildMessage) => this.receive(message));
     child.on("exit", (code, signal) => this.exited(child, code, signal));
-    const ready = new Promise<boolean>((resolve) => {
-      child.on("message", (message: ChildMessage) => {
-        if (message.kind !== "ready") return;
-        if (this.trialStart === child) this.trialStart = null;
-        resolve(true);
-      });
-      child.once("exit", () => resolve(false));
+    await new Promise<void>((resolve) => {
+      child.on("message", (message: ChildMessage) => message.kind === "ready" && resolve());
+      child.once("exit", () => resolve());
     });
-    return { child, ready };
   }
 
   async execute(cell: CellRequest, started: (cell: number) => void): Promise<ExecuteOutcome> {
@@ -156,7 +133,6 @@ export class ExecutorHost extends EventEmitter<InterpreterEvents> implements Int
   stop(): Promise<void> {
     const child = this.child;
     this.child = null;
-    this.trialStart = null;
     if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
     return new Promise((resolve) => {
       child.once("exit", () => resolve());
@@ -191,7 +167,7 @@ export class ExecutorHost extends EventEmitter<InterpreterEvents> implements Int
     }
     if (this.child === child) {
       this.child = null;
-      if (this.trialStart !== child) this.replaceDead(description);
+      this.replaceDead(description);
     }
   }
 

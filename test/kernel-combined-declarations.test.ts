@@ -1,12 +1,12 @@
-// The startup snapshot holds TypeScript's lib and @types/node's global scripts as one file
-// each (kernel/compiler/startup-snapshot/combined-declarations.ts): cells must check the
-// same against them as against the separate files, with far fewer files in each program.
+// Once started, the executor gives programs TypeScript's lib and @types/node's global
+// scripts as one file each (kernel/compiler/combined-declarations.ts): cells must check
+// the same against them as against the separate files, with far fewer files in each program.
 import { expect } from "chai";
-import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type * as TS from "typescript";
 import { tslabTypeScript } from "../kernel/compiler/tslab-modules";
-import { CombinedFiles, CombinedGroup, combineDeclarations, isGroupCurrent } from "../kernel/compiler/startup-snapshot/combined-declarations";
+import { CombinedFiles, CombinedGroup, combineDeclarations } from "../kernel/compiler/combined-declarations";
+import { DeclarationsCombinedAtRest } from "../kernel/compiler/declarations-combined-at-rest";
 
 const ts = tslabTypeScript();
 const CELL = join(process.cwd(), "__cell__.ts");
@@ -57,24 +57,19 @@ function verdict(program: TS.Program): string[] {
 describe("kernel: the lib and Node's global scripts combined into one file each", function () {
   const cell = { text: "export {};" };
   let groups: CombinedGroup[];
-  let declarations: Map<string, TS.SourceFile>;
-  before(() => ({ declarations, groups } = combineDeclarations(ts, ts.createProgram([CELL], options, hostFor(cell)))));
+  before(() => (groups = combineDeclarations(ts, ts.createProgram([CELL], options, hostFor(cell)))));
 
-  it("groups the lib's files and @types/node's global scripts, and finds them current", () => {
-    const memberNames = groups.map((group) => group.members.map((member) => member.fileName));
+  it("groups the lib's files and @types/node's global scripts", () => {
+    const memberNames = groups.map((group) => group.members);
     expect(memberNames).to.have.length(2);
     expect(memberNames[0]).to.include(join(dirname(ts.getDefaultLibFilePath(options)), "lib.es5.d.ts"));
     expect(memberNames[1].every((name) => name.includes("/@types/node/"))).to.equal(true);
     expect(memberNames[1].length).to.be.greaterThan(20);
-    const read = (fileName: string) => readFileSync(fileName, "utf8");
-    expect(groups.map((group) => isGroupCurrent(group, read))).to.deep.equal([true, true]);
-    const edited = (fileName: string) => (fileName.endsWith("/lib.es5.d.ts") ? `${read(fileName)}\n// edited` : read(fileName));
-    expect(isGroupCurrent(groups[0], edited)).to.equal(false);
   });
 
   it("checks cells as the separate files do, in a program of far fewer files", () => {
-    const combined = new CombinedFiles(ts, groups, () => true);
-    const serve = (fileName: string, request: TS.ScriptTarget | TS.CreateSourceFileOptions) => declarations.get(fileName) ?? combined.fileFor(fileName, request);
+    const combined = new CombinedFiles(ts, groups);
+    const serve = (fileName: string, request: TS.ScriptTarget | TS.CreateSourceFileOptions) => combined.fileFor(fileName, request);
     let separate: TS.Program | undefined;
     let together: TS.Program | undefined;
     const [plainHost, combinedHost] = [hostFor(cell), hostFor(cell, serve)];
@@ -88,16 +83,33 @@ describe("kernel: the lib and Node's global scripts combined into one file each"
     expect(together!.getSourceFiles().length).to.be.lessThan(separate!.getSourceFiles().length - 100);
   });
 
-  it("gives the combined text to the first member asked for, empty files to the others, or nothing when out of date", () => {
-    const [lib] = groups;
-    const [first, second] = [lib.members[3].fileName, lib.members[0].fileName];
-    const combined = new CombinedFiles(ts, groups, () => true);
-    expect(combined.fileFor(first, ts.ScriptTarget.ES2022)).to.equal(lib.file);
-    expect(combined.fileFor(second, ts.ScriptTarget.ES2022)?.text).to.equal("");
-    expect(combined.fileFor(first, ts.ScriptTarget.ES2022)).to.equal(lib.file);
+  it("gives the combined text to the group's entry, empty files to the other members, nothing when parsed otherwise", () => {
+    const [lib, node] = groups;
+    expect(lib.file.fileName).to.match(/lib\.es2022\.d\.ts$/);
+    expect(node.file.fileName).to.match(/@types\/node\/(ts[\d.]+\/)?index\.d\.ts$/);
+    const [entry, other] = [lib.file.fileName, lib.members[0]];
+    const combined = new CombinedFiles(ts, groups);
+    expect(combined.fileFor(other, ts.ScriptTarget.ES2022)?.text, "asked first, still empty").to.equal("");
+    expect(combined.fileFor(entry, ts.ScriptTarget.ES2022)).to.equal(lib.file);
+    expect(combined.fileFor(entry, ts.ScriptTarget.ES2022)).to.equal(lib.file);
     expect(combined.fileFor(CELL, ts.ScriptTarget.ES2022)).to.equal(undefined);
-    const stale = new CombinedFiles(ts, groups, () => false);
-    expect(stale.fileFor(first, ts.ScriptTarget.ES2022)).to.equal(undefined);
-    expect(stale.fileFor(second, ts.ScriptTarget.ES2022)).to.equal(undefined);
+    const otherTarget = new CombinedFiles(ts, groups);
+    expect(otherTarget.fileFor(other, ts.ScriptTarget.ES2015)).to.equal(undefined);
+    expect(otherTarget.fileFor(entry, ts.ScriptTarget.ES2022)).to.equal(undefined);
+  });
+
+  it("combines, at rest, the files of the newest program built, and serves them to the hosts of later ones", () => {
+    const atRest = new DeclarationsCombinedAtRest(ts);
+    cell.text = CELLS[1];
+    const host = hostFor(cell);
+    atRest.serveFrom(host, options);
+    const first = ts.createProgram([CELL], options, host);
+    atRest.programBuilt(first);
+    expect(ts.createProgram([CELL], options, host).getSourceFiles().length, "not combined before it is asked").to.equal(first.getSourceFiles().length);
+    atRest.combine();
+    const later = ts.createProgram([CELL], options, host);
+    expect(later.getSourceFiles().length).to.be.lessThan(first.getSourceFiles().length - 100);
+    expect(verdict(later)).to.deep.equal(verdict(first));
+    expect(verdict(later)).to.have.length(1); // the cell's type error
   });
 });

@@ -3,7 +3,6 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeSnapshotStamp } from "../kernel/compiler/startup-snapshot/location";
 import { sharedTestKernel, startTestKernel, ofType, stdoutOf, resultText, delay, TestKernel } from "./support/kernel";
 
 describe("kernel: executing cells", function () {
@@ -156,57 +155,20 @@ describe("kernel: cells importing the notebook folder's own TypeScript modules",
   });
 });
 
-describe("kernel: the executor's startup snapshot", function () {
-  const scratch = mkdtempSync(join(tmpdir(), "tsray-snapshot-test-"));
-  after(() => rmSync(scratch, { recursive: true, force: true }));
+describe("kernel: the declaration files, combined once the executor has started", function () {
+  const session = sharedTestKernel();
 
-  async function startedWith(snapshotChoice: string) {
-    const previous = process.env.TSRAY_STARTUP_SNAPSHOT;
-    process.env.TSRAY_STARTUP_SNAPSHOT = snapshotChoice;
-    try {
-      // In a scratch folder: Node aborts on a garbage snapshot, and may leave a core file.
-      return await startTestKernel(scratch);
-    } finally {
-      if (previous === undefined) delete process.env.TSRAY_STARTUP_SNAPSHOT;
-      else process.env.TSRAY_STARTUP_SNAPSHOT = previous;
-    }
+  async function typesSeen() {
+    const typed = await session.value('Buffer.from("héllo").length + [1, 2].at(-1)!');
+    const { reply } = await session.run('const shout: number = "x".toUpperCase();');
+    return { typed, typeError: String(reply.content.evalue).replace(/^Cell In\[\d+\], /, "") };
   }
 
-  async function snapshotFlagAndTypes(kernel: TestKernel) {
-    const flag = resultText((await kernel.client.execute('process.execArgv.includes("--snapshot-blob")')).messages);
-    const typed = resultText((await kernel.client.execute('Buffer.from("héllo").length + [1, 2].at(-1)!')).messages);
-    const { reply } = await kernel.client.execute('const shout: number = "x".toUpperCase();');
-    return { flag, typed, typeError: reply.content.evalue };
-  }
-
-  it("starts executors from the snapshot that the build made, checking cells against Node's types", async () => {
-    const kernel = await startTestKernel();
-    try {
-      expect(await snapshotFlagAndTypes(kernel)).to.deep.equal({
-        flag: "true",
-        typed: "8",
-        typeError: "Cell In[3], line 1, column 7: Type 'string' is not assignable to type 'number'.",
-      });
-    } finally {
-      await kernel.shutdown();
-    }
-  });
-
-  it("starts them the usual way when the snapshot is switched off, or unusable", async () => {
-    const garbage = join(scratch, "garbage.blob");
-    writeFileSync(garbage, "not a snapshot");
-    writeSnapshotStamp(garbage); // stamped as if this Node had built it, so it is tried
-    for (const choice of ["off", garbage, join(scratch, "missing.blob")]) {
-      const kernel = await startedWith(choice);
-      try {
-        expect(await snapshotFlagAndTypes(kernel), choice).to.deep.equal({
-          flag: "false",
-          typed: "8",
-          typeError: "Cell In[3], line 1, column 7: Type 'string' is not assignable to type 'number'.",
-        });
-      } finally {
-        await kernel.shutdown();
-      }
-    }
+  it("checks cells against Node's types and the lib the same before and after", async () => {
+    const before = await typesSeen();
+    await delay(1500); // the executor combines them half a second after its start
+    expect(await typesSeen()).to.deep.equal(before);
+    expect(before.typed).to.equal("8");
+    expect(before.typeError).to.equal("line 1, column 7: Type 'string' is not assignable to type 'number'.");
   });
 });

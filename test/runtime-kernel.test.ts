@@ -29,6 +29,12 @@ describe("runtime in the kernel", function () {
       "const heavy = ray.remote(() => Object.keys(require.cache).filter((f) => /typescript|@tslab|[\\/]tslab[\\/]/.test(f)));\nJSON.stringify(await ray.get(heavy.remote()))"
     );
     expect(loaded).to.equal("'[]'");
+    // Nor in their heaps: a worker started from a heap snapshot holding TypeScript had its
+    // 16 MB source as one string (and 35 MB of heap in all); a fresh worker has about 5.
+    const heapMb = await session.value(
+      'const heap = ray.remote(() => { const v8 = require("node:v8"); return Math.round(v8.getHeapStatistics().used_heap_size / 2 ** 20); });\nawait ray.get(heap.remote())'
+    );
+    expect(Number(heapMb)).to.be.within(1, 12);
   });
 
   it("prints a ref as ObjectRef(<56 hex>)", async () => {

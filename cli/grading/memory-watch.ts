@@ -2,8 +2,7 @@
 // resident memory of the kernel's descendants (the executor running the cells, with its
 // worker threads, and whatever a cell spawned) and kills them past the limit. The kernel
 // then reports its executor killed and starts a new one. V8's own heap limit would not
-// do: it misses Buffers and child processes, and any V8 flag given to the executor
-// keeps it from starting from the startup snapshot. Linux only (it reads /proc);
+// do: it misses Buffers and child processes. Linux only (it reads /proc);
 // elsewhere nothing is watched.
 import { readFileSync } from "node:fs";
 import { descendantsOf } from "../../client/process-tree";

@@ -1,11 +1,17 @@
 // tslab requires its TypeScript by name; the executor puts it in the module cache first,
-// seen through typeScriptForTslab (typescript-for-tslab.ts). An executor started from the
-// startup snapshot takes the TypeScript loaded there, with its parsed declarations.
-// Otherwise: TypeScript is an 8 MB script that V8 compiles at every start. V8 can save
-// the compiled code, including the functions that warm-up compiled, and load it next
-// time: such a cache is kept per TypeScript and Node version under the user's cache
-// directory. A stale or corrupt cache is rejected by V8 itself and written anew; a cache
-// that cannot be written is simply not kept.
+// seen through typeScriptForTslab (typescript-for-tslab.ts). TypeScript is an 8 MB script
+// that V8 compiles at every start. V8 can save the compiled code, including the functions
+// that warm-up compiled, and load it next time: such a cache is kept per TypeScript and
+// Node version under the user's cache directory. A stale or corrupt cache is rejected by
+// V8 itself and written anew; a cache that cannot be written is simply not kept.
+//
+// The executor once started from a V8 startup snapshot with TypeScript loaded and the
+// declarations parsed: its first result came in half the time (0.45 s against 0.8 s).
+// Given up, because Node builds every worker thread's heap from the same snapshot: each
+// of the runtime's worker threads in a kernel then held a copy of TypeScript's source and
+// code, 42 MB instead of 9.4 (8 workers: 334 MB against 75), and the first task after
+// `ray.init({ numCpus: 8 })` started 0.41 s later instead of 0.18 s; the executor's own
+// interrupt thread cost as much again.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import Module, { createRequire } from "node:module";
 import { homedir } from "node:os";
@@ -15,7 +21,7 @@ import type * as TS from "typescript";
 import { tslabTypeScriptFile, tslabTypeScriptVersion } from "./tslab-modules";
 import { CellConversions, HostHook, typeScriptForTslab } from "./typescript-for-tslab";
 import { DeclarationsAhead } from "./declarations-ahead";
-import { serveDeclarationsFrom, startupSnapshot } from "./startup-snapshot/declarations";
+import { DeclarationsCombinedAtRest } from "./declarations-combined-at-rest";
 import { deferWatchersOf } from "./deferred-watchers";
 
 function cacheFile(): string {
@@ -80,8 +86,8 @@ let loaded: TypeScriptForTslab | undefined;
 /**
  * Puts tslab's TypeScript into the module cache before tslab requires it. Returns the
  * switch for its conversions (CellConversions), the preparer of the next cell's
- * declarations, and what can wait until the kernel has answered: keeping compiled code
- * for the next start, and setting up file watching. Once per process: tslab's modules
+ * declarations, and what can wait until the kernel has answered: setting up file
+ * watching, combining the declaration files, keeping compiled code for the next start. Once per process: tslab's modules
  * keep the TypeScript they first required.
  */
 export function loadTypeScriptForTslab(): TypeScriptForTslab {
@@ -90,20 +96,23 @@ export function loadTypeScriptForTslab(): TypeScriptForTslab {
 
 function load(): TypeScriptForTslab {
   const filename = tslabTypeScriptFile();
-  const snapshot = startupSnapshot();
-  const { ts, save } = snapshot ? { ts: snapshot.typescript, save: () => undefined } : compileWithCodeCache(filename);
+  const { ts, save } = compileWithCodeCache(filename);
   const watchers = deferWatchersOf(ts.sys);
   const conversions = new CellConversions();
   const declarationsAhead = new DeclarationsAhead(ts);
-  const hostHooks = [...(snapshot ? [serveDeclarationsFrom(snapshot)] : []), declarationsAhead.serveFrom];
-  const prepareHost: HostHook = (host, options) => hostHooks.forEach((hook) => hook(host, options));
-  putInModuleCache(filename, typeScriptForTslab(ts, conversions, prepareHost));
+  const combined = new DeclarationsCombinedAtRest(ts);
+  const prepareHost: HostHook = (host, options) => {
+    combined.serveFrom(host, options);
+    declarationsAhead.serveFrom(host, options);
+  };
+  putInModuleCache(filename, typeScriptForTslab(ts, conversions, { prepareHost, programBuilt: combined.programBuilt }));
   return {
     conversions,
     declarationsAhead,
     finishStarting() {
-      save();
       watchers.start();
+      combined.combine();
+      save();
     },
   };
 }

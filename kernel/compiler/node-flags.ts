@@ -1,6 +1,5 @@
-// How Node runs the executor (and builds its startup snapshot: a snapshot only loads
-// under the V8 flags it was built with). The flags are for compiling cells, hence here
-// with the compiler. Measured with the kernel benchmark on two cores, interleaved runs:
+// How Node runs the executor. The flags are for compiling cells, hence here with the
+// compiler. Measured with the kernel benchmark on two cores, interleaved runs:
 // - One V8 background thread: more (the default is four) spend their time recompiling
 //   TypeScript's functions, competing with the cell and the kernel for the cores. With a
 //   64 MB young generation (since given up, below), the median round trip of a small cell

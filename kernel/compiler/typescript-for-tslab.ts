@@ -48,6 +48,12 @@ function dependenciesOf(program: TS.Program, root: TS.SourceFile): string[] {
 /** Lets the caller adjust each compiler host before a program is built with it. */
 export type HostHook = (host: TS.CompilerHost, options: TS.CompilerOptions) => void;
 
+/** What the caller is told of, and may change in, the programs built for cells. */
+export interface ProgramHooks {
+  prepareHost: HostHook;
+  programBuilt(program: TS.Program): void;
+}
+
 /**
  * Converting a cell, tslab rebuilds twice: first only to read the names the cell declares
  * (from its bound symbol table), then with an `export { ...those names }` appended, for
@@ -113,11 +119,11 @@ function plainBuilderFactory(
   ts: typeof TS,
   conversions: CellConversions,
   commonJs: CommonJsInOneEmit,
-  prepareHost?: HostHook
+  hooks: ProgramHooks
 ): TS.CreateProgram<TS.BuilderProgram> {
   const internals = internalsOf(ts);
   return (rootNames, options, host, oldBuilder, configDiagnostics, references) => {
-    if (host && options) prepareHost?.(host, options);
+    if (host && options) hooks.prepareHost(host, options);
     const previous = oldBuilder && (namesOnly.get(oldBuilder) ?? oldBuilder);
     const cellName = rootNames?.find((name) => !name.endsWith(".d.ts"));
     if (conversions.takeFirstRebuild() && previous && cellName && options && host) {
@@ -126,6 +132,7 @@ function plainBuilderFactory(
     }
     const builder = ts.createAbstractBuilder(rootNames, options, host, previous, configDiagnostics, references);
     const program = builder.getProgram();
+    hooks.programBuilt(program);
     // tslab reads the names a cell declares from its bound symbol table right after the
     // rebuild, before asking for diagnostics; the type checker would bind it later anyway.
     const cell = cellName && program.getSourceFile(cellName);
@@ -140,8 +147,8 @@ function plainBuilderFactory(
 
 /**
  * Where cells find Node's types when the notebook's folder has none: tslab falls back to
- * its own @types (Node 18's); tsray's @types/node (Node 20's, which the startup snapshot
- * holds) match the Node running the cells. Only Node's: tsray's other @types are its own
+ * its own @types (Node 18's); tsray's @types/node (Node 20's) match the Node running
+ * the cells. Only Node's: tsray's other @types are its own
  * business (its tests'), not the cells'.
  */
 export function withTsrayTypesAsFallback(options: TS.CompilerOptions): TS.CompilerOptions {
@@ -154,13 +161,13 @@ export function withTsrayTypesAsFallback(options: TS.CompilerOptions): TS.Compil
 
 /**
  * TypeScript as tslab's converter should see it: the same module, except that watch hosts
- * build plain programs (with `prepareHost` applied to their compiler hosts) that emit
+ * build plain programs (with `hooks` applied: see ProgramHooks) that emit
  * CommonJS, and fall back to tsray's Node types. The module's exports are non-configurable
  * getters, so this is a view over it rather than a patch.
  */
-export function typeScriptForTslab(ts: typeof TS, conversions: CellConversions, prepareHost?: HostHook): typeof TS {
+export function typeScriptForTslab(ts: typeof TS, conversions: CellConversions, hooks: ProgramHooks): typeof TS {
   const commonJs = new CommonJsInOneEmit(ts);
-  const createProgram = plainBuilderFactory(ts, conversions, commonJs, prepareHost);
+  const createProgram = plainBuilderFactory(ts, conversions, commonJs, hooks);
   const createWatchCompilerHost = (...args: Parameters<typeof TS.createWatchCompilerHost>) => {
     const [rootFiles, options, system, , reportDiagnostic, reportWatchStatus] = args as unknown as Parameters<
       typeof TS.createWatchCompilerHost<TS.BuilderProgram>
