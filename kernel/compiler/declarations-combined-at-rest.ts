@@ -24,13 +24,18 @@ export class DeclarationsCombinedAtRest {
     this.newest = new WeakRef(program);
   };
 
-  /** Combines and binds the groups of the newest program's declaration files, once. */
-  combine(): void {
+  /**
+   * Combines and binds the groups of the newest program's declaration files, once; true
+   * when it did. The files they replace stay in the compiler hosts' caches of the watch
+   * programs that read them, until those are closed.
+   */
+  combine(): boolean {
     const program = this.newest?.deref();
-    if (this.combined || !program) return;
+    if (this.combined || !program) return false;
     const groups = combineDeclarations(this.ts, program);
     for (const group of groups) internalsOf(this.ts).bindSourceFile(group.file, program.getCompilerOptions());
     this.combined = new CombinedFiles(this.ts, groups);
+    return groups.length > 0;
   }
 
   /** Makes compiler hosts answer with the combined files, once there are some. */

@@ -78,6 +78,8 @@ function compileWithCodeCache(filename: string): { ts: typeof TS; save(): void }
 export interface TypeScriptForTslab {
   conversions: CellConversions;
   declarationsAhead: DeclarationsAhead;
+  /** Combines the declaration files, once; true when it did (see DeclarationsCombinedAtRest). */
+  combineDeclarations(): boolean;
   finishStarting(): void;
 }
 
@@ -86,9 +88,9 @@ let loaded: TypeScriptForTslab | undefined;
 /**
  * Puts tslab's TypeScript into the module cache before tslab requires it. Returns the
  * switch for its conversions (CellConversions), the preparer of the next cell's
- * declarations, and what can wait until the kernel has answered: setting up file
- * watching, combining the declaration files, keeping compiled code for the next start. Once per process: tslab's modules
- * keep the TypeScript they first required.
+ * declarations, and what can wait until the kernel has answered: combining the
+ * declaration files, setting up file watching, keeping compiled code for the next start.
+ * Once per process: tslab's modules keep the TypeScript they first required.
  */
 export function loadTypeScriptForTslab(): TypeScriptForTslab {
   return (loaded ??= load());
@@ -109,9 +111,9 @@ function load(): TypeScriptForTslab {
   return {
     conversions,
     declarationsAhead,
+    combineDeclarations: () => combined.combine(),
     finishStarting() {
       watchers.start();
-      combined.combine();
       save();
     },
   };

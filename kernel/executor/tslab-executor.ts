@@ -8,7 +8,7 @@ import vm from "node:vm";
 import type { Converter } from "tslab/dist/converter";
 import type { Executor } from "tslab/dist/executor";
 import { CompileDiagnostic } from "./error-report";
-import { loadTypeScriptForTslab } from "../compiler/load-typescript";
+import { TypeScriptForTslab, loadTypeScriptForTslab } from "../compiler/load-typescript";
 import { announcing } from "./announced-scripts";
 import { hasTopLevelForAwait } from "../compiler/top-level-for-await";
 import type { CellConversions } from "../compiler/typescript-for-tslab";
@@ -41,8 +41,9 @@ export class CellExecutor {
   private run: CellRun = CellExecutor.emptyRun();
   private scriptFilename = "cell.js";
   private restoreVm = () => {};
-  /** What can wait until the kernel has answered (see loadTypeScriptForTslab). */
-  readonly finishStarting: () => void;
+  private readonly typescript: TypeScriptForTslab;
+  /** The modules cells defined (`//%module: name`), which a fresh converter is given again. */
+  private readonly modules = new Map<string, Parameters<Converter["addModule"]>>();
   private readonly conversions: CellConversions;
   private readonly declarationsAhead: DeclarationsAhead;
   /** What the cells run so far declared: each conversion is checked against it. */
@@ -53,8 +54,7 @@ export class CellExecutor {
   /** `beforeRun` is called as a cell's code is about to run; what it throws is the cell's error. */
   constructor(rootDir: string, private readonly beforeRun: () => void = () => undefined) {
     // TypeScript must be in the module cache before tslab requires it.
-    const typescript = loadTypeScriptForTslab();
-    this.finishStarting = typescript.finishStarting;
+    const typescript = (this.typescript = loadTypeScriptForTslab());
     this.conversions = typescript.conversions;
     this.declarationsAhead = typescript.declarationsAhead;
     const { createConverter } = require("tslab/dist/converter") as typeof import("tslab/dist/converter");
@@ -88,7 +88,10 @@ export class CellExecutor {
       },
       inspect: (_tslabDeclarations, src, position) => this.withWorkingConverter((c) => c.inspect(this.earlierDeclarations, src, position)),
       complete: (_tslabDeclarations, src, position) => this.withWorkingConverter((c) => c.complete(this.earlierDeclarations, src, position)),
-      addModule: (name, content, meta) => this.withWorkingConverter((c) => c.addModule(name, content, meta)),
+      addModule: (name, content, meta) => {
+        this.modules.set(name, [name, content, meta]);
+        return this.withWorkingConverter((c) => c.addModule(name, content, meta));
+      },
       close: () => this.converter.close(),
     };
   }
@@ -98,11 +101,27 @@ export class CellExecutor {
       return use(this.converter);
     } catch (error) {
       if (!BROKEN_CONVERTER.test(String((error as Error)?.message))) throw error;
-      this.converter.close();
-      this.converter = this.createConverter();
+      this.replaceConverter();
       return use(this.converter);
     }
   }
+
+  /** A fresh converter (a new watch program), with the modules cells defined. */
+  private replaceConverter(): void {
+    this.converter.close();
+    this.converter = this.createConverter();
+    for (const args of this.modules.values()) this.converter.addModule(...args);
+  }
+
+  /**
+   * What can wait until the kernel has answered (see loadTypeScriptForTslab). Once the
+   * declaration files are combined, a fresh converter takes them: the old one's watch
+   * program holds the separate files it read (40 MB) for as long as it lives.
+   */
+  readonly finishStarting = (): void => {
+    if (this.typescript.combineDeclarations()) this.replaceConverter();
+    this.typescript.finishStarting();
+  };
 
   /**
    * tslab runs cells with vm.runInThisContext and no file name; give each cell its own, and
