@@ -148,8 +148,8 @@ describe("tsray grade", function () {
     const original = graded.get("wrong.ipynb")!;
     const cases = { "tampered.ipynb": "edited", "deleted.ipynb": "deleted", "untagged.ipynb": "untagged", "no-ids.ipynb": "untagged" };
     for (const [file, state] of Object.entries(cases)) {
-      const { exercises, total } = graded.get(file)!;
-      expect(total, file).to.equal(original.total);
+      const { exercises, total, error } = graded.get(file)!;
+      expect(total, `${file}: ${error ?? JSON.stringify(exercises)}`).to.equal(original.total);
       expect(exercises[0], file).to.deep.equal({ ...original.exercises[0], checkCell: state });
       const secondState = state === "untagged" ? state : "unchanged";
       expect(exercises[1], file).to.deep.equal({ ...original.exercises[1], checkCell: secondState });

@@ -1,12 +1,14 @@
 // Once started, the executor gives programs TypeScript's lib and @types/node's global
 // scripts as one file each (kernel/compiler/combined-declarations.ts): cells must check
 // the same against them as against the separate files, with far fewer files in each program.
+// Until then it reads them without their doc comments (declarations-without-docs.ts).
 import { expect } from "chai";
 import { dirname, join } from "node:path";
 import type * as TS from "typescript";
 import { tslabTypeScript } from "../kernel/compiler/tslab-modules";
 import { CombinedFiles, CombinedGroup, combineDeclarations } from "../kernel/compiler/combined-declarations";
 import { DeclarationsCombinedAtRest } from "../kernel/compiler/declarations-combined-at-rest";
+import { DeclarationsWithoutDocs, withoutDocComments } from "../kernel/compiler/declarations-without-docs";
 
 const ts = tslabTypeScript();
 const CELL = join(process.cwd(), "__cell__.ts");
@@ -111,5 +113,44 @@ describe("kernel: the lib and Node's global scripts combined into one file each"
     expect(later.getSourceFiles().length).to.be.lessThan(first.getSourceFiles().length - 100);
     expect(verdict(later)).to.deep.equal(verdict(first));
     expect(verdict(later)).to.have.length(1); // the cell's type error
+  });
+});
+
+describe("kernel: the declaration files without their doc comments while the executor starts", function () {
+  const FLOOR_DOC = "Returns the greatest integer less than or equal to its numeric argument.";
+  const libEntry = (program: TS.Program) => program.getSourceFiles().find((file) => /lib\.es5\.d\.ts$|lib\.es2022\.d\.ts$/.test(file.fileName) && file.text.includes("floor("))!;
+
+  it("drops the doc comments that start a line, keeping every line, the references and the code", () => {
+    const text = '/// <reference lib="es2020" />\n/**\n * Adds.\n * @param a one\n */\nadd(a: number): number; /** kept */\n  /** one line */ sub(): void;\nconst s = "/**";\n';
+    const stripped = withoutDocComments(text);
+    expect(stripped).to.equal('/// <reference lib="es2020" />\n\n\n\n\nadd(a: number): number; /** kept */\n sub(): void;\nconst s = "/**";\n');
+    expect(stripped.split("\n")).to.have.length(text.split("\n").length);
+  });
+
+  it("serves them without docs until stopped, checking cells the same, and combines them with their docs", () => {
+    const withoutDocs = new DeclarationsWithoutDocs(ts);
+    const atRest = new DeclarationsCombinedAtRest(ts);
+    const cell = { text: "export {};" };
+    const [plainHost, host] = [hostFor(cell), hostFor(cell)];
+    atRest.serveFrom(host, options);
+    withoutDocs.serveFrom(host, options);
+    let plain: TS.Program | undefined;
+    let lean: TS.Program | undefined;
+    for (const text of CELLS) {
+      cell.text = text;
+      plain = ts.createProgram({ rootNames: [CELL], options, host: plainHost, oldProgram: plain });
+      lean = ts.createProgram({ rootNames: [CELL], options, host, oldProgram: lean });
+      expect(verdict(lean), text).to.deep.equal(verdict(plain));
+    }
+    expect(libEntry(plain!).text).to.contain(FLOOR_DOC);
+    expect(libEntry(lean!).text).not.to.contain(FLOOR_DOC);
+    expect(lean!.getSourceFiles().filter((file) => file.text.includes("/**")).length, "files with a doc comment left").to.be.lessThan(10);
+    atRest.programBuilt(lean!);
+    expect(withoutDocs.stop(), "it had served some").to.equal(true);
+    atRest.combine();
+    const later = ts.createProgram([CELL], options, host);
+    expect(libEntry(later).text, "the combined lib, from the files on disk").to.contain(FLOOR_DOC);
+    expect(verdict(later)).to.deep.equal(verdict(plain!));
+    expect(withoutDocs.stop(), "nothing served after stop").to.equal(false);
   });
 });

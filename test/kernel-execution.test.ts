@@ -155,6 +155,16 @@ describe("kernel: cells importing the notebook folder's own TypeScript modules",
   });
 });
 
+describe("kernel: the declaration files, read without their doc comments at start", function () {
+  const session = sharedTestKernel();
+
+  it("shows the lib's doc comments when inspected first thing, though the start went without them", async () => {
+    const { reply } = await session.kernel.client.request("shell", "inspect_request", { code: "Math.floor", cursor_pos: 8, detail_level: 0 });
+    expect(reply.content.found).to.equal(true);
+    expect(reply.content.data["text/plain"]).to.contain("Returns the greatest integer less than or equal to its numeric argument.");
+  });
+});
+
 describe("kernel: the declaration files, combined once the executor has started", function () {
   const session = sharedTestKernel();
 

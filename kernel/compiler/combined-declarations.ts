@@ -6,7 +6,8 @@
 // becomes one of about 70. Measured: a small cell's program, checker, check and emit, 3.7
 // -> 2.9 ms; the kernel benchmark's round trip, in interleaved runs, 8.3 -> 7.4, 10.4 ->
 // 7.9 and 8.3 -> 6.7 ms. The executor combines them once it has started (see
-// declarations-combined-at-rest.ts), from the files its first program read.
+// declarations-combined-at-rest.ts), from the files its first program read, their text as
+// it is on disk.
 //
 // A group's entry is the member that the program reached the others through, the last of
 // them in the program's order (TypeScript lists a file after the files it references): the
@@ -18,7 +19,7 @@
 // member later (a cell's `/// <reference lib>`) must add nothing twice.
 import { dirname, resolve } from "node:path";
 import type * as TS from "typescript";
-import type { ParseRequest } from "./source-file-hooks";
+import { type ParseRequest, parsedAsRequested } from "./source-file-hooks";
 import type { SourceFileInternals } from "./typescript-internals";
 
 export interface CombinedGroup {
@@ -38,11 +39,6 @@ function withoutReferences(text: string): string {
 }
 
 const DEFAULT_LIB_MARK = '/// <reference no-default-lib="true"/>\n';
-
-function parsedAsRequested(file: TS.SourceFile, request: ParseRequest): boolean {
-  const options = typeof request === "object" ? request : { languageVersion: request, impliedNodeFormat: undefined };
-  return file.languageVersion === options.languageVersion && file.impliedNodeFormat === options.impliedNodeFormat;
-}
 
 /** The types package a file belongs to (its folder under node_modules), if any. */
 function packageOf(fileName: string): string | undefined {
@@ -97,6 +93,14 @@ function entryOf(ts: typeof TS, members: TS.SourceFile[], options: TS.CompilerOp
   return entries.length === 1 ? entries[0] : undefined;
 }
 
+/**
+ * A member's text as its file has it: the program may have read it without its doc
+ * comments (declarations-without-docs.ts), which the combined file is to keep.
+ */
+function textOnDisk(ts: typeof TS, member: TS.SourceFile): string {
+  return ts.sys.readFile(member.fileName) ?? member.text;
+}
+
 /** The groups of a program's declaration files: its lib, and each package's global scripts. */
 function groupsOf(ts: typeof TS, program: TS.Program): TS.SourceFile[][] {
   const libs = program.getSourceFiles().filter((file) => program.isSourceFileDefaultLibrary(file));
@@ -120,7 +124,7 @@ export function combineDeclarations(ts: typeof TS, program: TS.Program): Combine
     if (!entry) return [];
     const mark = program.isSourceFileDefaultLibrary(members[0]) ? DEFAULT_LIB_MARK : "";
     let text = mark + outsideReferences(ts, members, options);
-    for (const member of members) text += withoutReferences(member.text) + "\n";
+    for (const member of members) text += withoutReferences(textOnDisk(ts, member)) + "\n";
     const { fileName, languageVersion, impliedNodeFormat } = entry;
     const file = ts.createSourceFile(fileName, text, { languageVersion, impliedNodeFormat });
     return [{ file, members: members.map((member) => member.fileName) }];

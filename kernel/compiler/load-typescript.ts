@@ -22,6 +22,7 @@ import { tslabTypeScriptFile, tslabTypeScriptVersion } from "./tslab-modules";
 import { CellConversions, HostHook, typeScriptForTslab } from "./typescript-for-tslab";
 import { DeclarationsAhead } from "./declarations-ahead";
 import { DeclarationsCombinedAtRest } from "./declarations-combined-at-rest";
+import { DeclarationsWithoutDocs } from "./declarations-without-docs";
 import { deferWatchersOf } from "./deferred-watchers";
 
 function cacheFile(): string {
@@ -78,8 +79,12 @@ function compileWithCodeCache(filename: string): { ts: typeof TS; save(): void }
 export interface TypeScriptForTslab {
   conversions: CellConversions;
   declarationsAhead: DeclarationsAhead;
-  /** Combines the declaration files, once; true when it did (see DeclarationsCombinedAtRest). */
-  combineDeclarations(): boolean;
+  /**
+   * Gives the declaration files their doc comments back and combines them, once; true when
+   * programs built from now on read other files than the ones before (a converter's watch
+   * program keeps those: replace it). See DeclarationsWithoutDocs, DeclarationsCombinedAtRest.
+   */
+  declarationsAtRest(): boolean;
   finishStarting(): void;
 }
 
@@ -88,8 +93,8 @@ let loaded: TypeScriptForTslab | undefined;
 /**
  * Puts tslab's TypeScript into the module cache before tslab requires it. Returns the
  * switch for its conversions (CellConversions), the preparer of the next cell's
- * declarations, and what can wait until the kernel has answered: combining the
- * declaration files, setting up file watching, keeping compiled code for the next start.
+ * declarations, and what can wait until the kernel has answered: the declaration files
+ * with their docs and combined, file watching, compiled code kept for the next start.
  * Once per process: tslab's modules keep the TypeScript they first required.
  */
 export function loadTypeScriptForTslab(): TypeScriptForTslab {
@@ -103,15 +108,20 @@ function load(): TypeScriptForTslab {
   const conversions = new CellConversions();
   const declarationsAhead = new DeclarationsAhead(ts);
   const combined = new DeclarationsCombinedAtRest(ts);
+  const withoutDocs = new DeclarationsWithoutDocs(ts);
   const prepareHost: HostHook = (host, options) => {
     combined.serveFrom(host, options);
+    withoutDocs.serveFrom(host, options);
     declarationsAhead.serveFrom(host, options);
   };
   putInModuleCache(filename, typeScriptForTslab(ts, conversions, { prepareHost, programBuilt: combined.programBuilt }));
   return {
     conversions,
     declarationsAhead,
-    combineDeclarations: () => combined.combine(),
+    declarationsAtRest() {
+      const docsBack = withoutDocs.stop();
+      return combined.combine() || docsBack;
+    },
     finishStarting() {
       watchers.start();
       save();

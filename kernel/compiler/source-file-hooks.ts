@@ -6,6 +6,12 @@ import type { HostHook } from "./typescript-for-tslab";
 /** How a program asks for a file to be parsed. */
 export type ParseRequest = TS.ScriptTarget | TS.CreateSourceFileOptions;
 
+/** Whether a file was parsed as this request asks (the same language version and module format). */
+export function parsedAsRequested(file: TS.SourceFile, request: ParseRequest): boolean {
+  const options = typeof request === "object" ? request : { languageVersion: request, impliedNodeFormat: undefined };
+  return file.languageVersion === options.languageVersion && file.impliedNodeFormat === options.impliedNodeFormat;
+}
+
 /** A file held in memory for this name and request, if any (`fresh`: the program wants a new parse). */
 export type SourceFileLookup = (fileName: string, request: ParseRequest, fresh?: boolean) => TS.SourceFile | undefined;
 

@@ -22,10 +22,11 @@ process.on("SIGINT", () => undefined);
 const executor = new CellExecutor(process.cwd(), throwIfInterrupted);
 
 /**
- * What the executor's start left for later (file watchers, the declaration files
- * combined, a code cache to write once: about 0.3 s), done once, after the first cell's
- * answer or half a second after the start, whichever comes first: cells sent back to back
- * ("Run All") wait for it once, at their second, and are all faster from there on.
+ * What the executor's start left for later (file watchers, the declaration files with
+ * their doc comments and combined, a code cache to write once: about 0.3 s), done once,
+ * after the first cell's answer or half a second after the start, whichever comes first,
+ * or before an inspection: cells sent back to back ("Run All") wait for it once, at their
+ * second, and are all faster from there on.
  */
 let finishStarting: (() => void) | null = executor.finishStarting;
 function finishStartingOnce(): void {
@@ -61,7 +62,10 @@ async function answer(request: HostRequest): Promise<void> {
   try {
     if (request.kind === "execute") result = await execute(request);
     else if (request.kind === "complete") result = completeAt(executor, request.code, request.cursor);
-    else result = inspectAt(executor, request.code, request.cursor, request.detailLevel);
+    else {
+      finishStartingOnce(); // quick info shows doc comments, which the start went without
+      result = inspectAt(executor, request.code, request.cursor, request.detailLevel);
+    }
   } catch (error) {
     // A failure of the kernel's own machinery, reported as the cell's error.
     result = { status: "error" as const, ...runtimeErrorReport(error) };

@@ -115,11 +115,11 @@ export class CellExecutor {
 
   /**
    * What can wait until the kernel has answered (see loadTypeScriptForTslab). Once the
-   * declaration files are combined, a fresh converter takes them: the old one's watch
-   * program holds the separate files it read (40 MB) for as long as it lives.
+   * declaration files have their docs back and are combined, a fresh converter takes them:
+   * the old one's watch program holds the files it read (40 MB) for as long as it lives.
    */
   readonly finishStarting = (): void => {
-    if (this.typescript.combineDeclarations()) this.replaceConverter();
+    if (this.typescript.declarationsAtRest()) this.replaceConverter();
     this.typescript.finishStarting();
   };
 
