@@ -119,6 +119,9 @@ describe("kernel: control, interrupts and robustness", function () {
   });
 
   it("frees the kernel from an endless loop after an await by replacing the executor, and says so", async () => {
+    // A replaced executor (the test before) first finishes its start: the loop must be running when the interrupt comes.
+    await runOnceBack("'started'");
+    await delay(1000);
     const stuck = run("await Promise.resolve(); while (true) {}");
     await delay(500);
     await interruptByMessage();
@@ -140,5 +143,20 @@ describe("kernel: control, interrupts and robustness", function () {
     expect(range.map((e: number[]) => e[1])).to.deep.equal([1, 2]);
     const search = await ask({ hist_access_type: "search", pattern: "const h1*", n: 5 });
     expect(search.map((e: string[]) => e[2])).to.deep.equal(["const h1 = 1;", "const h1b = 3;"]);
+  });
+});
+
+describe("kernel: an interrupt that comes before its cell has started", function () {
+  const session = sharedTestKernel();
+
+  it("stops the cell as it starts: a loop sent right after a fresh kernel's first cell, interrupted at once", async () => {
+    // The executor finishes its start after its first answer (about 0.3 s): the loop waits behind that.
+    expect((await session.run("const early = 1;")).reply.content.status).to.equal("ok");
+    const looping = session.run("while (true) {}");
+    await delay(50);
+    await session.kernel.client.request("control", "interrupt_request", {});
+    const { reply } = await looping;
+    expect(reply.content.ename, String(reply.content.evalue)).to.equal("KeyboardInterrupt");
+    expect(resultText((await session.run("early + 1")).messages)).to.equal("2");
   });
 });

@@ -9,14 +9,20 @@
 // aborts the process on an async-hooks assertion, so the kernel handles that case.)
 import { Socket } from "node:net";
 import { parentPort, workerData } from "node:worker_threads";
-import { CURRENT_CELL, SLEEP_FLAG } from "./interrupt-flags";
+import { CURRENT_CELL, INTERRUPTED_CELL, SLEEP_FLAG } from "./interrupt-flags";
 
 const { fd, flags } = workerData as { fd: number; flags: Int32Array };
 
+/**
+ * The kernel names the cell it has sent; the executor may not have started it yet (it is
+ * finishing its start, say). The cell then takes the interrupt as it starts (startCell).
+ */
 function interrupt(cell: number): void {
-  if (Atomics.load(flags, CURRENT_CELL) !== cell) return;
-  Atomics.store(flags, SLEEP_FLAG, 1);
-  Atomics.notify(flags, SLEEP_FLAG);
+  Atomics.store(flags, INTERRUPTED_CELL, cell);
+  if (Atomics.load(flags, CURRENT_CELL) === cell) {
+    Atomics.store(flags, SLEEP_FLAG, 1);
+    Atomics.notify(flags, SLEEP_FLAG);
+  }
   parentPort?.postMessage(cell);
 }
 

@@ -3,13 +3,14 @@ import { join } from "node:path";
 import { KeyboardInterrupt } from "../../preload/time";
 import { setSleepInterruptFlag } from "../../runtime/exec/sleep-interrupt";
 import { setStopRegistry } from "../../preload/cell-interrupts";
-import { CURRENT_CELL, FLAG_SLOTS, SLEEP_FLAG } from "./interrupt-flags";
+import { CURRENT_CELL, FLAG_SLOTS, INTERRUPTED_CELL, SLEEP_FLAG } from "./interrupt-flags";
 import { currentCell, runInCell } from "./cell-context";
 
 /** The pipe the kernel writes "<cell id>\n" to for each interrupt (fd 4 of the executor). */
 export const INTERRUPT_FD = 4;
 
 const flags = new Int32Array(new SharedArrayBuffer(4 * FLAG_SLOTS));
+Atomics.store(flags, INTERRUPTED_CELL, -1);
 
 /**
  * Interrupts arrive twice: as SIGINT, which Node turns into an exception inside a
@@ -37,10 +38,16 @@ export function throwIfInterrupted(): void {
   if (Atomics.load(flags, SLEEP_FLAG) !== 0) throw new KeyboardInterrupt("the cell was interrupted before it started");
 }
 
-/** A new cell starts uninterrupted; interrupts for earlier cells no longer apply. */
+/**
+ * A new cell starts uninterrupted, unless an interrupt named it while it waited: then it
+ * stops before its code runs (throwIfInterrupted). Interrupts for earlier cells no longer
+ * apply. The order of the stores matters: the watcher raises the flag only after it has
+ * seen this cell current, so that raise is never cleared here.
+ */
 export function startCell(cell: number): void {
-  Atomics.store(flags, CURRENT_CELL, cell);
   Atomics.store(flags, SLEEP_FLAG, 0);
+  Atomics.store(flags, CURRENT_CELL, cell);
+  if (Atomics.load(flags, INTERRUPTED_CELL) === cell) Atomics.store(flags, SLEEP_FLAG, 1);
 }
 
 /** What each cell registered to stop when it is interrupted (see preload/cell-interrupts). */
