@@ -2,7 +2,7 @@
 // parsed without their doc comments while the executor starts. Two thirds of their 2.8 MB
 // are doc comments, and TypeScript parses each one into JSDoc nodes, even in declaration
 // files: the first program's parse took 0.31 s with them and 0.18 s without, and the
-// executor's first result came 0.1 s sooner (interleaved runs). The comments only serve
+// executor's first result came at 0.59 s instead of 0.72 (interleaved runs). They only serve
 // quick info (a cell's `inspect`), which the executor does not answer until it has
 // started in full: then it stops serving these files, combines the declarations from the
 // files as they are on disk, docs included, and hands them to a fresh converter (see
