@@ -9,7 +9,7 @@ import { createServer, AddressInfo } from "node:net";
 import { ClusterAddress, formatAddress } from "../address";
 import { startRedisServer } from "./redis-server";
 import { startNodeProcess, StartedNode } from "./node-process";
-import { processAlive } from "./process-alive";
+import { processAlive, processExists } from "./process-alive";
 
 export interface NodeOptions {
   numCpus: number;
@@ -31,12 +31,16 @@ export interface LocalCluster {
   shutdown(): Promise<void>;
 }
 
-
+/**
+ * Signals one of this process's children and waits until Node has reaped it: a dead child
+ * not yet reaped is a zombie that `kill -0` still finds, so a check made right after
+ * `shutdown` (as lesson 07 makes one) would count it as running.
+ */
 async function gone(pid: number, signal: NodeJS.Signals): Promise<void> {
-  if (!processAlive(pid)) return;
-  process.kill(pid, signal);
-  for (let waited = 0; processAlive(pid); waited += 20) {
+  if (processAlive(pid)) process.kill(pid, signal);
+  for (let waited = 0; processExists(pid); waited += 20) {
     if (waited === 5000) process.kill(pid, "SIGKILL");
+    if (waited === 10_000) throw new Error(`process ${pid} of the local cluster did not end within 10 s of ${signal} and SIGKILL: stop it with \`kill -9 ${pid}\``);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
