@@ -1,7 +1,8 @@
 // Cluster benchmark: what a task costs through tsray's cluster backend (runtime/cluster/),
-// against BullMQ alone on the same Redis (the cluster is built on it: its overhead over
-// BullMQ is what tsray adds) and against tsray's local backend (what leaving one process
-// costs), all in one run.
+// against BullMQ alone on the same Redis (the job queue Node users trust for work spread over
+// machines: what a user would build the same thing on; tsray's cluster hands jobs to its
+// nodes through Redis streams, docs/cluster.md says why) and against tsray's local backend
+// (what leaving one process costs), all in one run.
 //
 //   tiny-task throughput  submit TASKS tiny tasks `x => x + 1` at once, wait for all (tsray:
 //                         one `ray.get` of all refs; BullMQ: one addBulk, then every
@@ -15,8 +16,9 @@
 //   BullMQ alone              a Queue and a QueueEvents here, one Worker (concurrency 4) in a
 //                             child process (peers/bullmq-worker.ts), under a prefix of its
 //                             own on the cluster's Redis; each job's result heard from the
-//                             queue's "completed" events (what tsray's driver does too), the
-//                             jobs removed on completion as tsray's are
+//                             queue's "completed" events (tsray's driver too hears of each
+//                             end as it comes, from its list of reports), the jobs removed
+//                             on completion as tsray's are
 //   BullMQ + waitUntilFinished  the same, each result awaited with job.waitUntilFinished
 //                             (the documented way: one more Redis call a job; jobs kept 60 s,
 //                             since a removed job makes it fail with "Missing key")
@@ -51,7 +53,7 @@ const STEP_TIMEOUT_MS = 120_000;
 
 const NODES = [{ numCpus: 2 }, { numCpus: 2 }];
 const LOCAL_CPUS = 4;
-/** The peer's queue: a prefix apart from tsray's ("tsray:q"). */
+/** The peer's queue: a prefix apart from tsray's keys ("tsray:"). */
 const PEER_PREFIX = "bench:bullmq";
 const PEER_QUEUE = "tiny";
 const PEER_CONCURRENCY = 4;

@@ -85,11 +85,12 @@ async function withRedis<T>(session: SessionFile, use: (redis: Redis) => Promise
   }
 }
 
-async function nodeKeys(redis: Redis, nodeId: string): Promise<{ registered: boolean; alive: boolean; queue: string[] }> {
+/** The node's record, and its own keys (its heartbeat, its view, its stream of jobs). */
+async function nodeKeys(redis: Redis, nodeId: string): Promise<{ registered: boolean; alive: boolean; own: string[] }> {
   return {
     registered: (await redis.hexists("tsray:nodes", nodeId)) === 1,
     alive: (await redis.exists(`tsray:node:${nodeId}:alive`)) === 1,
-    queue: await redis.keys(`tsray:q:node-${nodeId}:*`),
+    own: (await redis.keys(`tsray:node:${nodeId}:*`)).sort(),
   };
 }
 
@@ -187,11 +188,11 @@ describe("tsray start / status / stop", function () {
       for (const node of [first, second]) {
         const before = await nodeKeys(client, node.nodeId!);
         expect(before.registered && before.alive, `keys of ${node.nodeId}`).to.equal(true);
-        expect(before.queue, `queue keys of ${node.nodeId}`).to.not.be.empty;
+        expect(before.own, `keys of ${node.nodeId}`).to.not.be.empty;
       }
       process.kill(second.pid, "SIGTERM");
       expect(await waitUntil(() => !running(second), 5000), "the node agent outlived SIGTERM").to.equal(true);
-      expect(await nodeKeys(client, second.nodeId!)).to.deep.equal({ registered: false, alive: false, queue: [] });
+      expect(await nodeKeys(client, second.nodeId!)).to.deep.equal({ registered: false, alive: false, own: [] });
       const kept = await nodeKeys(client, first.nodeId!);
       expect(kept.registered && kept.alive).to.equal(true);
     });

@@ -1,14 +1,12 @@
-// The names of everything tsray keeps in a cluster's Redis, in one place. BullMQ's queues
-// live under QUEUE_PREFIX; the rest under "tsray:".
-
-/** BullMQ's prefix for tsray's queues. */
-export const QUEUE_PREFIX = "tsray:q";
+// The names of everything tsray keeps in a cluster's Redis, in one place, all under "tsray:".
 
 export const keys = {
   /** Hash: node id -> its record (registry.ts). */
   nodes: "tsray:nodes",
   /** Present while the node agent is alive (it renews the expiry). */
   nodeAlive: (nodeId: string) => `tsray:node:${nodeId}:alive`,
+  /** Stream: the batches of jobs placed on the node, queued or running (node/job-inbox.ts). */
+  nodeJobs: (nodeId: string) => `tsray:node:${nodeId}:jobs`,
   /** What the node runs now (registry.ts), renewed with its heartbeat. */
   nodeView: (nodeId: string) => `tsray:node:${nodeId}:view`,
   /** Set: the drivers connected (a node sweeps away what a driver gone without `shutdown` left). */
@@ -30,6 +28,3 @@ export const keys = {
   /** Pub/sub: the driver's answers to a node's calls (wire.ts's ForeignReply). */
   replies: (nodeId: string) => `tsray:replies:${nodeId}`,
 };
-
-/** The queue of tasks placed on a node. */
-export const nodeQueue = (nodeId: string) => `node-${nodeId}`;

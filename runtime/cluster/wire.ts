@@ -1,9 +1,8 @@
 // What a job carries to a node (a task, or an actor's creation, call or end), and what the
 // node answers when the job completes. The jobs a driver places on a node in one turn of
-// its event loop travel as one BullMQ job, a batch (BullMQ's cost is per BullMQ job: a
-// script to add it, one to start it, one to finish it). BullMQ keeps job data as JSON, so
-// a batch is V8's serialization in base64: the shipment's data and the arguments may hold
-// typed arrays, Maps, Dates.
+// its event loop travel as one entry of the node's stream, a batch (the cost in Redis is
+// per entry: its add, its read, its deletion). A batch is V8's serialization, as bytes: the
+// shipment's data and the arguments may hold typed arrays, Maps, Dates.
 import { deserialize, serialize } from "node:v8";
 import { Encoded, refIdOf } from "../core/codec";
 import type { Shipment } from "../core/shipment";
@@ -72,11 +71,6 @@ export interface KillActorPayload extends JobOrigin {
 
 export type JobPayload = TaskPayload | CreateActorPayload | CallActorPayload | KillActorPayload;
 
-/** A BullMQ job's data: a batch of jobs for one node, from one driver. */
-export interface BatchData {
-  p: string;
-}
-
 /**
  * What a node says of a job it ran, on the driver's list of reports (keys.reports): when and
  * where (the node's lane) it ran; small objects ride along, already stored in Redis too.
@@ -132,10 +126,11 @@ export interface Cancel {
 /** Objects up to this size also ride back with the job's report (the driver then needs no read). */
 export const INLINE_BYTES = 64 * 1024;
 
-export function packBatch(payloads: JobPayload[]): BatchData {
-  return { p: serialize(payloads).toString("base64") };
+/** A batch of jobs for one node, from one driver, as its stream's entry holds it. */
+export function packBatch(payloads: JobPayload[]): Buffer {
+  return serialize(payloads);
 }
 
-export function unpackBatch(data: BatchData): JobPayload[] {
-  return deserialize(Buffer.from(data.p, "base64")) as JobPayload[];
+export function unpackBatch(data: Buffer): JobPayload[] {
+  return deserialize(data) as JobPayload[];
 }

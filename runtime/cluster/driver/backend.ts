@@ -70,7 +70,7 @@ export class ClusterBackend implements DriverBackend {
       (ids) => this.redis.mgetBuffer(...ids.map((id) => keys.object(this.driverId, id))),
       (id) => this.refs.freeIfUnheld(id)
     );
-    this.channels = new NodeChannels(this.redis, this.driverId);
+    this.channels = new NodeChannels(this.redis);
     this.deletes = new ObjectDeletes(this.redis);
     const blocking = connectClient(address, { blocking: true }).redis;
     blocking.on("error", () => undefined);

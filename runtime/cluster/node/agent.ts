@@ -1,10 +1,9 @@
 // A node of a cluster: registers itself, keeps its heartbeat, and runs the tasks drivers
-// place on it (its BullMQ queue, a batch of them per BullMQ job) on a local backend with
+// place on it (its stream of jobs, job-inbox.ts, a batch of them per entry) on a local backend with
 // its CPUs, started as `ray.init` would start one. Each job's ref arguments are read from Redis and put into the local
 // backend under their cluster ids; its results are stored back in Redis before the job
 // completes, so that the driver, and any node, can read them once it hears of it.
 import { hostname } from "node:os";
-import { Job, Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { DriverBackend } from "../../core/backend";
 import { nodeLabel, NodeView } from "../../core/views";
@@ -16,15 +15,16 @@ import { driverBackend, init, shutdown } from "../../api/session";
 import { ClusterAddress } from "../address";
 import { checkedClient, connectClient } from "../connect";
 import { failureOf } from "../failures";
-import { keys, nodeQueue, QUEUE_PREFIX } from "../keys";
+import { keys } from "../keys";
 import { NodeRecord, registerNode, unregisterNode } from "../registry";
 import { storedBytes, storedObject, StoredObject } from "../values";
-import { BatchData, CallActorPayload, CreateActorPayload, INLINE_BYTES, JobPayload, TaskPayload, TaskReport, unpackBatch } from "../wire";
+import { CallActorPayload, CreateActorPayload, INLINE_BYTES, JobPayload, TaskPayload, TaskReport } from "../wire";
 import { AdoptedFunctions } from "./adopted-functions";
 import { TaskCancels } from "./cancels";
 import { ForeignCalls } from "./foreign-calls";
 import { Heartbeat, NodeLoss } from "./heartbeat";
 import { Janitor } from "./janitor";
+import { JobInbox } from "./job-inbox";
 import { Lanes } from "./lanes";
 import { OutputRelay } from "./output-relay";
 import { ObjectWrite, ReportOutbox } from "./report-outbox";
@@ -36,15 +36,13 @@ export interface AgentOptions {
   onLost(loss: NodeLoss): void;
 }
 
-/** Runs jobs in parallel: the driver placed them only where their CPUs were free. */
-const JOB_CONCURRENCY = 10_000;
 /** A task's event is among the timeline's latest this many when its result reaches the agent. */
 const RECENT_EVENTS = 64;
 
 export class NodeAgent {
   readonly id = randomHex(28);
   private local!: DriverBackend;
-  private worker?: Worker<BatchData, void>;
+  private inbox?: JobInbox;
   private relay?: OutputRelay;
   private outbox?: ReportOutbox;
   private heartbeat?: Heartbeat;
@@ -90,15 +88,10 @@ export class NodeAgent {
     this.foreign = new ForeignCalls(this.id, this.redis, subscriber, this.local, this.relay);
     this.cancels = new TaskCancels(this.local, this.id, subscriber);
     this.local.forwardForeignActorCalls!(this.foreign.forward);
-    this.worker = new Worker<BatchData, void>(nodeQueue(this.id), (job) => this.run(job), {
-      connection: { host: this.address.host, port: this.address.port, password: this.address.password, maxRetriesPerRequest: null },
-      prefix: QUEUE_PREFIX,
-      concurrency: JOB_CONCURRENCY,
-      // A job lost with its node is the driver's to retry elsewhere, not BullMQ's to rerun here.
-      maxStalledCount: 0,
-    });
-    this.worker.on("error", () => undefined); // connection trouble: the heartbeat decides
-    await this.worker.waitUntilReady();
+    const blocking = await checkedClient(this.address, { blocking: true });
+    blocking.on("error", () => undefined); // reconnects; the heartbeat decides about the node
+    // Every batch read runs at once, side by side: the driver placed its jobs only where their CPUs were free.
+    this.inbox = await JobInbox.open(blocking, this.redis, this.id, (payloads) => this.run(payloads));
     this.record = this.recordNow();
     await registerNode(this.redis, this.record);
     this.heartbeat = new Heartbeat(this.redis, this.id, this.local, () => this.view(), (loss) => {
@@ -115,8 +108,7 @@ export class NodeAgent {
   }
 
   /** Runs a batch's jobs (one driver's, placed in one turn: wire.ts) side by side, as they would have run as jobs of their own. */
-  private async run(job: Job<BatchData, void>): Promise<void> {
-    const payloads = unpackBatch(job.data);
+  private async run(payloads: JobPayload[]): Promise<void> {
     // Queued for a driver gone since: nothing would read what it makes.
     if (await this.janitor!.driverGone(payloads[0].driverId)) return;
     this.functions.adopt(payloads);
@@ -263,16 +255,6 @@ export class NodeAgent {
     }
   }
 
-  /** Its queue goes with it: BullMQ's keys for it too. */
-  private async removeQueue(): Promise<void> {
-    const queue = new Queue(nodeQueue(this.id), { connection: this.redis, prefix: QUEUE_PREFIX });
-    try {
-      await queue.obliterate({ force: true });
-    } finally {
-      await queue.close();
-    }
-  }
-
   /**
    * Ends the agent. A node stopped on purpose leaves no key behind; one the cluster counted
    * dead (`keepRecord`) stays listed as dead (`ray.nodes()`, as Ray lists dead nodes) until
@@ -284,8 +266,8 @@ export class NodeAgent {
     this.heartbeat?.stop();
     this.janitor?.stop();
     this.foreign?.close();
-    await this.worker?.close(true).catch(() => undefined);
-    await this.removeQueue().catch(() => undefined);
+    await this.inbox?.stop();
+    await this.redis.del(keys.nodeJobs(this.id)).catch(() => undefined); // its stream of jobs goes with it
     this.relay?.close();
     if (!keepRecord) await unregisterNode(this.redis, this.id).catch(() => undefined);
     await shutdown();

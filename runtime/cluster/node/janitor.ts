@@ -3,9 +3,8 @@
 // `ray.shutdown()` (its key expired: killed, or cut off), and the record and queue of a
 // node dead for a while (`ray.nodes()` lists a dead node as dead until then, as Ray does).
 // Nodes sweep independently; deleting twice is harmless.
-import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { keys, nodeQueue, QUEUE_PREFIX } from "../keys";
+import { keys } from "../keys";
 import { readNodes } from "../registry";
 
 const SWEEP_EVERY_MS = 5_000;
@@ -74,13 +73,7 @@ export class Janitor {
   }
 
   private async forgetNode(nodeId: string): Promise<void> {
-    const queue = new Queue(nodeQueue(nodeId), { connection: this.redis, prefix: QUEUE_PREFIX });
-    try {
-      await queue.obliterate({ force: true });
-    } finally {
-      await queue.close();
-    }
-    await this.redis.multi().hdel(keys.nodes, nodeId).del(keys.nodeView(nodeId)).exec();
+    await this.redis.multi().hdel(keys.nodes, nodeId).del(keys.nodeView(nodeId), keys.nodeJobs(nodeId)).exec();
     this.deadSince.delete(nodeId);
   }
 }
