@@ -3,37 +3,31 @@
 import type { Redis } from "ioredis";
 import { keys } from "../keys";
 import type { TaskReport } from "../wire";
+import { BlockingLoop, blockingLoop } from "../blocking-loop";
 
 export interface JobEnds {
   done(jobId: string, report: TaskReport): void;
   failed(jobId: string, reason: string): void;
 }
 
-/** Seconds a read blocks for: how long `stop` may wait for the loop to end. */
-const BLOCK_S = 0.5;
+/** Seconds a read blocks for before it is made again (`stop` ends one at once). */
+const BLOCK_S = 5;
 const BATCH = 1000;
 
 export class ReportReader {
-  private stopped = false;
-  private readonly loop: Promise<void>;
+  private readonly loop: BlockingLoop;
 
-  constructor(private readonly blocking: Redis, private readonly driverId: string, private readonly ends: JobEnds) {
-    this.loop = this.read();
+  constructor(blocking: Redis, private readonly driverId: string, private readonly ends: JobEnds) {
+    this.loop = blockingLoop(blocking, (connection) => this.readOnce(connection));
   }
 
-  private async read(): Promise<void> {
+  private async readOnce(blocking: Redis): Promise<void> {
     const list = keys.reports(this.driverId);
-    while (!this.stopped) {
-      try {
-        const first = await this.blocking.blpop(list, BLOCK_S);
-        if (!first) continue;
-        this.deliver(JSON.parse(first[1]) as TaskReport);
-        // Then whatever came meanwhile, in one read (Redis 6.2's LPOP with a count).
-        for (const text of (await this.blocking.lpop(list, BATCH)) ?? []) this.deliver(JSON.parse(text) as TaskReport);
-      } catch {
-        if (!this.stopped) await new Promise((resolve) => setTimeout(resolve, 100)); // Redis away for a moment
-      }
-    }
+    const first = await blocking.blpop(list, BLOCK_S);
+    if (!first) return;
+    this.deliver(JSON.parse(first[1]) as TaskReport);
+    // Then whatever came meanwhile, in one read (Redis 6.2's LPOP with a count).
+    for (const text of (await blocking.lpop(list, BATCH)) ?? []) this.deliver(JSON.parse(text) as TaskReport);
   }
 
   private deliver(report: TaskReport): void {
@@ -41,9 +35,7 @@ export class ReportReader {
     else this.ends.done(report.jobId, report);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.loop;
-    this.blocking.disconnect();
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 }

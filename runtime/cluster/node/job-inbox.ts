@@ -12,11 +12,12 @@
 import type { Redis } from "ioredis";
 import { keys } from "../keys";
 import { JobPayload, unpackBatch } from "../wire";
+import { BlockingLoop, blockingLoop } from "../blocking-loop";
 
 /** The stream's one consumer group, and its one consumer: the node agent. */
 const GROUP = "node";
 const CONSUMER = "agent";
-/** Milliseconds a read blocks for before it is made again (`stop` ends one at once). */
+/** Milliseconds a read blocks for before it is made again (`stop` ends one at once: ../blocking-loop.ts). */
 const BLOCK_MS = 5_000;
 /** Entries taken in one read at most. */
 const BATCH = 1000;
@@ -24,19 +25,19 @@ const BATCH = 1000;
 type StreamReply = [key: Buffer, entries: [id: Buffer, fields: Buffer[]][]][] | null;
 
 export class JobInbox {
-  private stopped = false;
   private readonly stream: string;
-  private loop: Promise<void> = Promise.resolve();
+  private loop?: BlockingLoop;
 
-  private constructor(private readonly blocking: Redis, private readonly redis: Redis, private readonly nodeId: string, private readonly run: (payloads: JobPayload[]) => Promise<void>) {
+  private constructor(private readonly redis: Redis, private readonly nodeId: string, private readonly run: (payloads: JobPayload[]) => Promise<void>) {
     this.stream = keys.nodeJobs(nodeId);
   }
 
   /** Ready once its group exists: what a driver adds from then on is read. */
   static async open(blocking: Redis, redis: Redis, nodeId: string, run: (payloads: JobPayload[]) => Promise<void>): Promise<JobInbox> {
-    const inbox = new JobInbox(blocking, redis, nodeId, run);
+    const inbox = new JobInbox(redis, nodeId, run);
     await inbox.createGroup();
-    inbox.loop = inbox.read();
+    // The stream deleted under it (a driver took the node for dead): made again, as the node goes on until told it is lost.
+    inbox.loop = blockingLoop(blocking, (connection) => inbox.readOnce(connection), (error) => (/NOGROUP/.test(error.message) ? inbox.createGroup() : Promise.resolve()));
     return inbox;
   }
 
@@ -47,18 +48,9 @@ export class JobInbox {
     });
   }
 
-  private async read(): Promise<void> {
-    while (!this.stopped) {
-      try {
-        const reply = (await this.blocking.xreadgroupBuffer("GROUP", GROUP, CONSUMER, "COUNT", BATCH, "BLOCK", BLOCK_MS, "STREAMS", this.stream, ">")) as StreamReply;
-        for (const [, entries] of reply ?? []) for (const [id, fields] of entries) void this.runEntry(id.toString(), fields[1]);
-      } catch (error) {
-        if (this.stopped) return;
-        await new Promise((resolve) => setTimeout(resolve, 100)); // Redis away for a moment
-        // The stream deleted under it (a driver took the node for dead): made again, as the node goes on until told it is lost.
-        if (/NOGROUP/.test((error as Error).message)) await this.createGroup().catch(() => undefined);
-      }
-    }
+  private async readOnce(blocking: Redis): Promise<void> {
+    const reply = (await blocking.xreadgroupBuffer("GROUP", GROUP, CONSUMER, "COUNT", BATCH, "BLOCK", BLOCK_MS, "STREAMS", this.stream, ">")) as StreamReply;
+    for (const [, entries] of reply ?? []) for (const [id, fields] of entries) void this.runEntry(id.toString(), fields[1]);
   }
 
   private async runEntry(id: string, packed: Buffer): Promise<void> {
@@ -72,10 +64,8 @@ export class JobInbox {
     }
   }
 
-  /** Ends the reading loop (batches running go on); the stream itself is the agent's to delete. */
+  /** Ends the reading (batches running go on); the stream itself is the agent's to delete. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.blocking.disconnect(); // the read waiting fails at once, and the loop sees it stopped
-    await this.loop;
+    await this.loop?.stop();
   }
 }
