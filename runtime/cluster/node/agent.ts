@@ -88,6 +88,7 @@ export class NodeAgent {
     this.foreign = new ForeignCalls(this.id, this.redis, subscriber, this.local, this.relay);
     this.cancels = new TaskCancels(this.local, this.id, subscriber);
     this.local.forwardForeignActorCalls!(this.foreign.forward);
+    this.janitor = new Janitor(this.redis); // before the first batch: each asks it whether its driver is gone
     const blocking = await checkedClient(this.address, { blocking: true });
     blocking.on("error", () => undefined); // reconnects; the heartbeat decides about the node
     // Every batch read runs at once, side by side: the driver placed its jobs only where their CPUs were free.
@@ -98,7 +99,6 @@ export class NodeAgent {
       if (!this.stopped) this.options.onLost(loss);
     });
     await this.heartbeat.start();
-    this.janitor = new Janitor(this.redis);
   }
 
   /** Its local backend's view, named as the cluster knows the node. */
