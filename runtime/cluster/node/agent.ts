@@ -117,7 +117,7 @@ export class NodeAgent {
 
   /**
    * Runs a job and reports it on its driver's list, with its objects (report-outbox.ts: a list,
-   * not BullMQ's events stream, which is trimmed: a driver reading late would miss ends).
+   * not an events stream, which is trimmed: a driver reading late would miss ends).
    */
   private async runJob(payload: JobPayload): Promise<void> {
     const { jobId, driverId } = payload;
