@@ -1,5 +1,6 @@
 // Compiler hosts that answer some files from memory (the combined declarations, the
-// next cell's prepared declarations) and read the rest as before.
+// installed declarations without their docs, the next cell's prepared declarations) and
+// read the rest as before.
 import type * as TS from "typescript";
 import type { HostHook } from "./typescript-for-tslab";
 

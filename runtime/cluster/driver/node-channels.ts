@@ -9,11 +9,9 @@ import { keys } from "../keys";
 import { JobPayload, packBatch } from "../wire";
 import { TurnBatch } from "../turn-batch";
 
-/** The jobs placed on a node, added as batches; each job's `add` settles with its batch's entry id. */
-type NodeChannel = TurnBatch<JobPayload, string>;
-
 export class NodeChannels {
-  private readonly channels = new Map<string, NodeChannel>();
+  /** By node: the jobs placed there, added as batches; each job's `add` settles with its batch's entry id. */
+  private readonly channels = new Map<string, TurnBatch<JobPayload, string>>();
 
   constructor(private readonly redis: Redis) {}
 
@@ -35,7 +33,7 @@ export class NodeChannels {
   /** Batches the node has not read yet leave its stream (the driver is ending); those it read run out. */
   async withdraw(nodeId: string, batches: Iterable<string>): Promise<void> {
     const ids = [...batches];
-    if (this.channels.has(nodeId) && ids.length > 0) await this.redis.xdel(keys.nodeJobs(nodeId), ...ids).catch(() => 0);
+    if (ids.length > 0) await this.redis.xdel(keys.nodeJobs(nodeId), ...ids).catch(() => 0);
   }
 
   /** `nodeDead`: nothing reads its stream any more, and its jobs go (they were placed again elsewhere). */

@@ -24,28 +24,28 @@ const BATCH = 1000;
 
 type StreamReply = [key: Buffer, entries: [id: Buffer, fields: Buffer[]][]][] | null;
 
+/** From the stream's first entry on (a driver may add before the group exists); made with the stream if need be. */
+async function createGroup(redis: Redis, stream: string): Promise<void> {
+  await redis.xgroup("CREATE", stream, GROUP, "0", "MKSTREAM").catch((error: Error) => {
+    if (!/BUSYGROUP/.test(error.message)) throw error;
+  });
+}
+
 export class JobInbox {
   private readonly stream: string;
-  private loop?: BlockingLoop;
+  private readonly loop: BlockingLoop;
 
-  private constructor(private readonly redis: Redis, private readonly nodeId: string, private readonly run: (payloads: JobPayload[]) => Promise<void>) {
+  private constructor(blocking: Redis, private readonly redis: Redis, private readonly nodeId: string, private readonly run: (payloads: JobPayload[]) => Promise<void>) {
     this.stream = keys.nodeJobs(nodeId);
+    // The stream deleted under it (a driver took the node for dead): made again, as the node goes on until told it is lost.
+    const recover = (error: Error) => (/NOGROUP/.test(error.message) ? createGroup(redis, this.stream) : Promise.resolve());
+    this.loop = blockingLoop(blocking, (connection) => this.readOnce(connection), recover);
   }
 
   /** Ready once its group exists: what a driver adds from then on is read. */
   static async open(blocking: Redis, redis: Redis, nodeId: string, run: (payloads: JobPayload[]) => Promise<void>): Promise<JobInbox> {
-    const inbox = new JobInbox(redis, nodeId, run);
-    await inbox.createGroup();
-    // The stream deleted under it (a driver took the node for dead): made again, as the node goes on until told it is lost.
-    inbox.loop = blockingLoop(blocking, (connection) => inbox.readOnce(connection), (error) => (/NOGROUP/.test(error.message) ? inbox.createGroup() : Promise.resolve()));
-    return inbox;
-  }
-
-  /** From the stream's first entry on (a driver may add before the group exists); made with the stream if need be. */
-  private async createGroup(): Promise<void> {
-    await this.redis.xgroup("CREATE", this.stream, GROUP, "0", "MKSTREAM").catch((error: Error) => {
-      if (!/BUSYGROUP/.test(error.message)) throw error;
-    });
+    await createGroup(redis, keys.nodeJobs(nodeId));
+    return new JobInbox(blocking, redis, nodeId, run);
   }
 
   private async readOnce(blocking: Redis): Promise<void> {
@@ -65,7 +65,7 @@ export class JobInbox {
   }
 
   /** Ends the reading (batches running go on); the stream itself is the agent's to delete. */
-  async stop(): Promise<void> {
-    await this.loop?.stop();
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 }
