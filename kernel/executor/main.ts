@@ -20,19 +20,25 @@ const FINISH_STARTING_AFTER_MS = 500;
 // Interrupts may come while the executor is still loading; they must not kill it.
 process.on("SIGINT", () => undefined);
 const executor = new CellExecutor(process.cwd(), throwIfInterrupted);
+const memory = new IdleMemoryRelease();
 
 /**
  * What the executor's start left for later (file watchers, the declaration files with
  * their doc comments and combined, a code cache to write once: about 0.3 s), done once,
  * after the first cell's answer or half a second after the start, whichever comes first,
  * or before an inspection: cells sent back to back ("Run All") wait for it once, at their
- * second, and are all faster from there on.
+ * second, and are all faster from there on. What the start parsed is garbage then, and
+ * collected at once (IdleMemoryRelease.releaseNow).
  */
 let finishStarting: (() => void) | null = executor.finishStarting;
 function finishStartingOnce(): void {
   const finish = finishStarting;
   finishStarting = null;
-  finish?.();
+  if (!finish) return;
+  finish();
+  // In a later turn: a WeakRef deref'd now (the combining reads the newest program
+  // through one) keeps its target alive until this turn ends.
+  setImmediate(() => memory.releaseNow());
 }
 
 // The kernel publishes the `error` output from the outcome, so it is not emitted here.
@@ -83,7 +89,6 @@ async function answer(request: HostRequest): Promise<void> {
 function serve(): void {
   let queue = Promise.resolve();
   let waiting = 0;
-  const memory = new IdleMemoryRelease();
   process.on("message", (message: HostMessage) => {
     if (message.kind === "input_reply") return resolveInput(message);
     waiting++;
