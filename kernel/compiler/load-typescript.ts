@@ -61,7 +61,7 @@ function putInModuleCache(filename: string, exports: unknown): void {
  * 8 MB source take 16 MB of the executor's heap for the life of the process. An escape
  * means the same character in a string, a regular expression or an identifier, and is
  * inert in a comment; only a template's raw text would see it, and typescript.js has no
- * such character there.
+ * such character there. The replacement costs the start about 17 ms (8 M characters).
  */
 export function inOneByteCharacters(text: string): string {
   return text.replace(/[^\u0000-\u00ff]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`);

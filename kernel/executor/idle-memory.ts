@@ -12,8 +12,9 @@
 // files it parsed without docs and the converter that read them, about 40 MB, are garbage
 // then, but V8 sizes the heap's next limit from what its last full collection found live,
 // and one had found them live. Measured (trace-gc, 200 cells): live heap after the start
-// 82 MB instead of 123, and the kernel's tree 303-307 MB of RSS after the cells instead
-// of 303-393 (interleaved runs, the spread being where each run stopped in V8's cycle).
+// 82 MB instead of 123; with the one-byte TypeScript source of load-typescript.ts, the
+// kernel's tree held 303-307 MB of RSS after the cells instead of 303-393 (interleaved
+// runs; the spread is where each run stopped in V8's cycle).
 import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
