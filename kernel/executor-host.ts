@@ -4,7 +4,7 @@
 import { ChildProcess, spawn } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { join } from "node:path";
-import type { Writable } from "node:stream";
+import type { Duplex, Writable } from "node:stream";
 import type { ChildMessage, CompleteOutcome, ExecuteOutcome, HostRequest, InspectOutcome } from "./executor/ipc";
 import { INTERRUPT_FD } from "./executor/interrupts";
 import { EXECUTOR_NODE_FLAGS } from "./compiler/node-flags";
@@ -59,8 +59,11 @@ export class ExecutorHost extends EventEmitter<InterpreterEvents> implements Int
       serialization: "advanced",
     });
     this.child = child;
+    const interrupts = child.stdio[INTERRUPT_FD] as Duplex;
     // The pipe breaks when the executor dies mid-interrupt; its exit is handled below.
-    (child.stdio[INTERRUPT_FD] as Writable).on("error", () => undefined);
+    interrupts.on("error", () => undefined);
+    // The executor answers each interrupt on the pipe once it has taken it (a line each).
+    interrupts.on("data", () => this.stopStuckTimer());
     child.on("message", (message: ChildMessage) => this.receive(message));
     child.on("exit", (code, signal) => this.exited(child, code, signal));
     await new Promise<void>((resolve) => {
@@ -149,18 +152,19 @@ export class ExecutorHost extends EventEmitter<InterpreterEvents> implements Int
       this.emit("output", message.cell, message.output);
     } else if (message.kind === "input_request") {
       this.emit("input_request", message);
-    } else if (message.kind === "interrupt_seen") {
-      clearTimeout(this.stuckTimer ?? undefined);
-      this.stuckTimer = null;
     }
+  }
+
+  private stopStuckTimer(): void {
+    clearTimeout(this.stuckTimer ?? undefined);
+    this.stuckTimer = null;
   }
 
   /** A dead executor fails what it was doing; the kernel carries on with a new one. */
   private exited(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     const description = this.exitReason ?? (signal ? `was killed by ${signal}` : `exited with code ${code}`);
     this.exitReason = null;
-    clearTimeout(this.stuckTimer ?? undefined);
-    this.stuckTimer = null;
+    this.stopStuckTimer();
     for (const [id, { resolve, request }] of this.pending) {
       this.pending.delete(id);
       resolve(deadExecutorOutcome(request, description));

@@ -159,4 +159,35 @@ describe("kernel: an interrupt that comes before its cell has started", function
     expect(reply.content.ename, String(reply.content.evalue)).to.equal("KeyboardInterrupt");
     expect(resultText((await session.run("early + 1")).messages)).to.equal("2");
   });
+
+  it("stops a cell interrupted while its compile outlasts the stuck limit (2 s), without replacing the executor", async () => {
+    await session.run("const survivor = 'kept';");
+    const compiling = session.run(slowToTypeCheck(24));
+    await delay(300);
+    await session.kernel.client.request("control", "interrupt_request", {});
+    const interruptedAt = Date.now();
+    const { reply } = await compiling;
+    expect(reply.content.ename, String(reply.content.evalue)).to.equal("KeyboardInterrupt");
+    // The premise: the compile went on past the limit after the interrupt (else this proves nothing).
+    expect(Date.now() - interruptedAt, "the cell compiled too fast to test this: give slowToTypeCheck more blocks").to.be.above(2500);
+    expect(resultText((await session.run("survivor")).messages)).to.equal("'kept'");
+  });
 });
+
+/**
+ * A small cell that takes TypeScript about 0.25 s a block to check (10,000 template literal
+ * keys, each split by inference), inside braces so that no later cell checks it again.
+ */
+function slowToTypeCheck(blocks: number): string {
+  const lines = [
+    "type D = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;",
+    "type Num = `${D}${D}${D}${D}`;",
+    "type Split<T, P extends string> = T extends `${infer A}${infer B}${infer C}${infer E}` ? { a: A; all: `${P}${E}${C}${B}${A}` } : never;",
+  ];
+  for (let i = 0; i < blocks; i++) {
+    lines.push(`type R${i} = { [K in Num as \`k\${K}\`]: Split<K, "${i}"> };`);
+    lines.push(`const r${i} = null as unknown as R${i};`);
+    lines.push(`const s${i}: { [K in Num as \`k\${K}\`]: { all: string } } = r${i};`);
+  }
+  return `{\n${lines.join("\n")}\n}`;
+}

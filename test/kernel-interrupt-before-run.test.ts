@@ -1,5 +1,5 @@
 // An interrupt that comes while a cell is still being compiled stops the cell before its
-// code runs (the executor's CellExecutor asks `beforeRun`, given throwIfInterrupted).
+// code runs (the executor's CellExecutor asks `beforeRun`, given beforeCellCode).
 import { expect } from "chai";
 import { cellExecutorForSuite } from "./support/cell-executor";
 

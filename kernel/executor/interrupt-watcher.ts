@@ -2,6 +2,10 @@
 // while the cell's thread is blocked: it raises the flag that wakes `time.sleep`, and
 // tells the cell's thread to abandon an awaited cell. Each interrupt names its cell, so
 // that one arriving late never hits the next cell.
+// It answers each interrupt on the same pipe once the interrupt is taken: at once when the
+// cell's thread runs the executor's own code (it checks the flags before any cell code),
+// else when that thread says so (it is free, or SIGINT broke its loop). An interrupt never
+// answered means a stuck thread, and the kernel replaces the executor.
 // When the pipe closes, the kernel is gone, and the executor must not outlive it.
 // The pipe is read through a socket, not a blocking read: a thread stuck in read(2)
 // could not be stopped, and process.exit() waits for every thread.
@@ -9,7 +13,7 @@
 // aborts the process on an async-hooks assertion, so the kernel handles that case.)
 import { Socket } from "node:net";
 import { parentPort, workerData } from "node:worker_threads";
-import { CURRENT_CELL, INTERRUPTED_CELL, SLEEP_FLAG } from "./interrupt-flags";
+import { CURRENT_CELL, INTERRUPTED_CELL, InterruptNotice, OWN_WORK, SLEEP_FLAG } from "./interrupt-flags";
 
 const { fd, flags } = workerData as { fd: number; flags: Int32Array };
 
@@ -23,11 +27,17 @@ function interrupt(cell: number): void {
     Atomics.store(flags, SLEEP_FLAG, 1);
     Atomics.notify(flags, SLEEP_FLAG);
   }
-  parentPort?.postMessage(cell);
+  const answered = Atomics.load(flags, OWN_WORK) === 1;
+  if (answered) answer(cell);
+  parentPort?.postMessage({ cell, answered } satisfies InterruptNotice);
+}
+
+function answer(cell: number): void {
+  pipe.write(`${cell}\n`);
 }
 
 let buffered = "";
-const pipe = new Socket({ fd, readable: true, writable: false });
+const pipe = new Socket({ fd, readable: true, writable: true });
 pipe.on("data", (chunk: Buffer) => {
   const lines = (buffered + chunk.toString()).split("\n");
   buffered = lines.pop() ?? "";
@@ -36,3 +46,5 @@ pipe.on("data", (chunk: Buffer) => {
 const kernelGone = () => process.kill(process.pid, "SIGKILL");
 pipe.on("error", kernelGone);
 pipe.on("close", kernelGone);
+// The cell's thread took an interrupt the watcher did not answer.
+parentPort?.on("message", answer);

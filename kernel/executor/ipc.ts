@@ -38,7 +38,6 @@ export type CellOutput =
 
 export type ChildMessage =
   | { kind: "ready" }
-  | { kind: "interrupt_seen" }
   | { kind: "reply"; id: number; result: ExecuteOutcome | CompleteOutcome | InspectOutcome }
   | { kind: "output"; cell: number; output: CellOutput }
   | { kind: "input_request"; id: number; cell: number; prompt: string; password: boolean };

@@ -5,7 +5,7 @@ import { CellExecutor } from "./tslab-executor";
 import { captureStandardStreams } from "./output-capture";
 import { emitOutput, runInCell } from "./cell-context";
 import { sendToKernel } from "./to-kernel";
-import { installStopRegistry, listenForInterrupts, startCell, stopInterruptedCell, throwIfInterrupted } from "./interrupts";
+import { asOwnWork, beforeCellCode, installStopRegistry, listenForInterrupts, startCell, stopInterruptedCell } from "./interrupts";
 import { rememberCell, scriptFilename } from "./cell-sources";
 import { ErrorReport, compileErrorReport, interruptionReport, isInterruption, runtimeErrorReport } from "./error-report";
 import { installDisplaySink, installInputSource, resolveInput } from "./frontend-io";
@@ -19,7 +19,7 @@ const FINISH_STARTING_AFTER_MS = 500;
 
 // Interrupts may come while the executor is still loading; they must not kill it.
 process.on("SIGINT", () => undefined);
-const executor = new CellExecutor(process.cwd(), throwIfInterrupted);
+const executor = new CellExecutor(process.cwd(), beforeCellCode);
 const memory = new IdleMemoryRelease();
 
 /**
@@ -35,10 +35,10 @@ function finishStartingOnce(): void {
   const finish = finishStarting;
   finishStarting = null;
   if (!finish) return;
-  finish();
+  asOwnWork(finish);
   // In a later turn: a WeakRef deref'd now (the combining reads the newest program
   // through one) keeps its target alive until this turn ends.
-  setImmediate(() => memory.releaseNow());
+  setImmediate(() => asOwnWork(() => memory.releaseNow()));
 }
 
 // The kernel publishes the `error` output from the outcome, so it is not emitted here.
@@ -80,7 +80,7 @@ async function answer(request: HostRequest): Promise<void> {
   // While the kernel waits for the next cell.
   if (request.kind === "execute") {
     setImmediate(() => {
-      executor.prepareNextCell();
+      asOwnWork(() => executor.prepareNextCell());
       finishStartingOnce();
     });
   }
@@ -94,7 +94,7 @@ function serve(): void {
     waiting++;
     memory.busy();
     queue = queue.then(async () => {
-      await answer(message);
+      await asOwnWork(() => answer(message));
       if (--waiting === 0) memory.idle();
     });
   });
@@ -111,10 +111,7 @@ async function start(): Promise<void> {
   installDisplaySink();
   installInputSource();
   installStopRegistry();
-  listenForInterrupts(
-    () => executor.interrupt(),
-    () => sendToKernel({ kind: "interrupt_seen" })
-  );
+  listenForInterrupts(() => executor.interrupt());
   const preload = await executor.execute(preloadCell(), "preload.js");
   if (!preload.ok) throw new Error(`the preload cell failed: ${JSON.stringify(preload.diagnostics)}`);
   serve();
