@@ -4,7 +4,7 @@
 import { ChildProcess, spawn } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { join } from "node:path";
-import type { Duplex, Writable } from "node:stream";
+import type { Duplex } from "node:stream";
 import type { ChildMessage, CompleteOutcome, ExecuteOutcome, HostRequest, InspectOutcome } from "./executor/ipc";
 import { INTERRUPT_FD } from "./executor/interrupts";
 import { EXECUTOR_NODE_FLAGS } from "./compiler/node-flags";
@@ -109,7 +109,7 @@ export class ExecutorHost extends EventEmitter<InterpreterEvents> implements Int
     const cell = this.runningCell();
     if (!child || cell === undefined) return;
     child.kill("SIGINT");
-    (child.stdio[INTERRUPT_FD] as Writable | null)?.write(`${cell}\n`);
+    (child.stdio[INTERRUPT_FD] as Duplex | null)?.write(`${cell}\n`);
     this.stuckTimer ??= setTimeout(() => this.replaceStuck(child), STUCK_AFTER_MS);
   }
 

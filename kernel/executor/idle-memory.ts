@@ -42,6 +42,9 @@ export class IdleMemoryRelease {
   private timer: NodeJS.Timeout | undefined;
   private committedAfterRelease = getHeapStatistics().total_heap_size;
 
+  /** Each collection runs through `asOwnWork`: an interrupt meanwhile does not wait for it (interrupts.ts). */
+  constructor(private readonly asOwnWork: (work: () => void) => void) {}
+
   /** A request came: whatever release was waiting waits for the next pause. */
   busy(): void {
     clearTimeout(this.timer);
@@ -58,7 +61,7 @@ export class IdleMemoryRelease {
 
   /** A compacting full collection now; see the opening comment for when that is worth it. */
   releaseNow(): void {
-    this.collect();
+    this.asOwnWork(this.collect);
     this.committedAfterRelease = getHeapStatistics().total_heap_size;
   }
 

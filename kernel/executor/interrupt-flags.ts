@@ -7,7 +7,7 @@ export const CURRENT_CELL = 1;
 export const INTERRUPTED_CELL = 2;
 /**
  * 1 while the cell's thread runs the executor's own code (compiling a cell, finishing the
- * start): no cell code runs before the flags are checked again, so the watcher can say
+ * start, collecting the heap): no cell code runs before the flags are checked again, so the watcher can say
  * at once that the interrupt was taken, however long that work lasts.
  */
 export const OWN_WORK = 3;

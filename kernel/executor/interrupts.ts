@@ -33,7 +33,7 @@ export function listenForInterrupts(abandonAwaitedCell: () => void): void {
 
 /**
  * Runs the executor's own synchronous work (compiling a cell up to its code, finishing the
- * start): an interrupt meanwhile is answered at once, since no cell code runs before
+ * start, collecting the heap): an interrupt meanwhile is answered at once, since no cell code runs before
  * `beforeCellCode` or the end of `work` checks again. So long work is not taken for a
  * stuck cell. Cell code that `work` starts ends the own work (beforeCellCode).
  */

@@ -20,7 +20,7 @@ const FINISH_STARTING_AFTER_MS = 500;
 // Interrupts may come while the executor is still loading; they must not kill it.
 process.on("SIGINT", () => undefined);
 const executor = new CellExecutor(process.cwd(), beforeCellCode);
-const memory = new IdleMemoryRelease();
+const memory = new IdleMemoryRelease(asOwnWork);
 
 /**
  * What the executor's start left for later (file watchers, the declaration files with
@@ -38,7 +38,7 @@ function finishStartingOnce(): void {
   asOwnWork(finish);
   // In a later turn: a WeakRef deref'd now (the combining reads the newest program
   // through one) keeps its target alive until this turn ends.
-  setImmediate(() => asOwnWork(() => memory.releaseNow()));
+  setImmediate(() => memory.releaseNow());
 }
 
 // The kernel publishes the `error` output from the outcome, so it is not emitted here.
